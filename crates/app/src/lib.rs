@@ -1,0 +1,71 @@
+//! kechuang-app: the use cases of kechuang.
+//!
+//! Each operation is a function taking the [`App`], the acting user ([`Actor`])
+//! and its input; it checks permission, runs the rules of `kechuang-core`, writes
+//! through `kechuang-store` in one transaction and appends the events of what it
+//! did. The web handlers and the command line call the same functions, so a rule
+//! or a permission is decided once, here.
+//!
+//! Layout: `ops/<area>.rs` for the registry, filings, accounts, reports and
+//! checks; `import/` and `export.rs` for workbooks; `demo/` for the demo district.
+
+pub mod actor;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod ops;
+
+pub use actor::Actor;
+pub use error::{AppError, AppResult};
+
+use kechuang_store::Store;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a login lasts.
+    pub session_hours: i64,
+    /// Largest import file accepted, bytes.
+    pub max_import_bytes: u64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_hours: 12,
+            max_import_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// The application: the store and the settings.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The database.
+    pub store: Store,
+    /// Settings.
+    pub config: AppConfig,
+}
+
+impl App {
+    /// An application over an opened and migrated store.
+    pub fn new(store: Store, config: AppConfig) -> Self {
+        Self { store, config }
+    }
+}
+
+/// Random bytes as lowercase hex (session tokens, CSRF tokens).
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // The OS generator only fails on a broken system; fall back to time-seeded ids
+    // rather than panic, still unguessable enough to be unique but logged.
+    if getrandom::fill(&mut buf).is_err() {
+        tracing::error!("OS random generator failed");
+        let id = uuid::Uuid::now_v7();
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = id.as_bytes()[i % 16] ^ (i as u8);
+        }
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,37 @@
+//! Use cases by area.
+
+pub mod auth;
+pub mod check;
+pub mod dashboard;
+pub mod filing;
+pub mod ip;
+pub mod org;
+pub mod qualification;
+pub mod report;
+
+use crate::{Actor, App, AppError, AppResult};
+use kechuang_core::ids::OrgId;
+use kechuang_store::{Db, OrgRecord};
+
+/// Loads an organisation the actor may see; anything else is `NotFound`, so an
+/// enterprise cannot even learn that another id exists.
+pub(crate) async fn visible_org(db: &mut Db, actor: &Actor, id: &OrgId) -> AppResult<OrgRecord> {
+    let org = db.organisation(id).await?.ok_or(AppError::NotFound)?;
+    if actor.can_see(&org) {
+        Ok(org)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+impl App {
+    /// Now in unix µs (one place, so tests could pin it).
+    pub fn now(&self) -> i64 {
+        kechuang_store::now_us()
+    }
+
+    /// Today's date in China.
+    pub fn today(&self) -> chrono::NaiveDate {
+        kechuang_core::date::china_date_of(self.now())
+    }
+}

@@ -1,0 +1,273 @@
+//! The district report: tier counts and R&D of 规上 enterprises for a date range,
+//! computed from the records by the same queries for any district.
+
+use crate::{Actor, App, AppResult};
+use chrono::{Datelike, NaiveDate};
+use kechuang_core::FieldError;
+use kechuang_core::indicator::yoy_pct;
+use kechuang_core::money::Money;
+use kechuang_core::period::Period;
+use kechuang_core::qualification::QualificationKind as K;
+use rust_decimal::Decimal;
+
+/// Enterprises in a tier: valid on the last day, and first recognised in the range.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TierCount {
+    /// Holding a valid qualification on the last day of the range.
+    pub total: i64,
+    /// First-ever recognition within the range (renewals are not new).
+    pub new: i64,
+}
+
+/// R&D expense of 规上 industrial enterprises.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RdFigure {
+    /// The year-to-date quarter summed (the latest ending within the range that has data).
+    pub period: Option<String>,
+    /// Sum in 万元, two decimals.
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub amount_wan: Option<Decimal>,
+    /// Change on the same enterprises a year earlier, percent, one decimal.
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub yoy_pct: Option<Decimal>,
+    /// Enterprises summed.
+    pub enterprises: i64,
+}
+
+/// The report's range.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Range {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+}
+
+/// The figures of the district report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DistrictReport {
+    /// The range.
+    pub range: Range,
+    /// 科技型企业.
+    pub tech_enterprises: TierCount,
+    /// 高新技术企业.
+    pub high_tech_enterprises: TierCount,
+    /// 专精特新 (中小企业 or 小巨人), each enterprise once.
+    pub srdi_enterprises: TierCount,
+    /// R&D of 规上 industrial enterprises.
+    pub rd_above_scale: RdFigure,
+}
+
+/// Parses `--from 2023-01 --to 2023-10` into the first and last day.
+pub fn parse_range(from: &str, to: &str) -> Result<Range, Vec<FieldError>> {
+    let f = kechuang_core::date::parse_month("from", from);
+    let t = kechuang_core::date::parse_month("to", to);
+    match (f, t) {
+        (Ok((fy, fm)), Ok((ty, tm))) => {
+            let from = NaiveDate::from_ymd_opt(fy, fm, 1)
+                .ok_or_else(|| vec![FieldError::new("from", "month_invalid")])?;
+            let to = kechuang_core::date::month_end(ty, tm)
+                .ok_or_else(|| vec![FieldError::new("to", "month_invalid")])?;
+            if to < from {
+                return Err(vec![
+                    FieldError::new("to", "range_reversed")
+                        .with("from", from)
+                        .with("to", to),
+                ]);
+            }
+            Ok(Range { from, to })
+        }
+        (f, t) => Err([f.err(), t.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// Year-to-date quarters whose end falls within the range, newest first.
+pub fn quarters_ending_within(r: &Range) -> Vec<Period> {
+    let mut out = Vec::new();
+    for y in (r.from.year()..=r.to.year()).rev() {
+        for q in (1..=4).rev() {
+            if let Some(p) = Period::quarter(y, q)
+                && p.end_date() >= r.from
+                && p.end_date() <= r.to
+            {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Computes the report (bureau staff and the command line).
+pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<DistrictReport> {
+    actor.require_bureau()?;
+    let mut db = app.store.read().await?;
+    let tier = |kinds: &'static [K]| kinds;
+    let mut counts = Vec::new();
+    for kinds in [
+        tier(&[K::TechEnterprise]),
+        tier(&[K::HighTech]),
+        tier(&[K::Srdi, K::LittleGiant]),
+    ] {
+        counts.push(TierCount {
+            total: db.count_valid_holders(kinds, range.to).await?,
+            new: db
+                .count_first_recognized(kinds, range.from, range.to)
+                .await?,
+        });
+    }
+    let rd = db.rd_above_scale(&quarters_ending_within(range)).await?;
+    let rd_above_scale = match rd {
+        Some(r) => RdFigure {
+            period: Some(r.period.to_string()),
+            amount_wan: Some(Money::from_fen(r.amount_fen).wan_2dp()),
+            yoy_pct: yoy_pct(r.amount_fen, r.base_fen),
+            enterprises: r.enterprises,
+        },
+        None => RdFigure {
+            period: None,
+            amount_wan: None,
+            yoy_pct: None,
+            enterprises: 0,
+        },
+    };
+    let mut it = counts.into_iter();
+    let (Some(tech), Some(hte), Some(srdi)) = (it.next(), it.next(), it.next()) else {
+        return Err(anyhow::anyhow!("tier counts").into());
+    };
+    Ok(DistrictReport {
+        range: range.clone(),
+        tech_enterprises: tech,
+        high_tech_enterprises: hte,
+        srdi_enterprises: srdi,
+        rd_above_scale,
+    })
+}
+
+/// `2023年1—10月` / `2023年10月` / `2022年11月—2023年10月`.
+fn range_label(r: &Range) -> String {
+    if r.from.year() == r.to.year() {
+        if r.from.month() == r.to.month() {
+            format!("{}年{}月", r.to.year(), r.to.month())
+        } else {
+            format!("{}年{}—{}月", r.to.year(), r.from.month(), r.to.month())
+        }
+    } else {
+        format!(
+            "{}年{}月—{}年{}月",
+            r.from.year(),
+            r.from.month(),
+            r.to.year(),
+            r.to.month()
+        )
+    }
+}
+
+/// 万元 to 亿元 text with two decimals.
+fn yi(wan: Decimal) -> String {
+    let mut v = (wan / Decimal::from(10_000))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(2);
+    v.to_string()
+}
+
+/// The report as Markdown, with the article-style paragraph in Chinese.
+pub fn to_markdown(r: &DistrictReport) -> String {
+    let label = range_label(&r.range);
+    let mut para = format!(
+        "截至{}年{}月{}日，全区科技型企业数量达到{}家，{}新增{}家；高新技术企业{}家；“专精特新”企业累计{}家，{}新增{}家。",
+        r.range.to.year(),
+        r.range.to.month(),
+        r.range.to.day(),
+        r.tech_enterprises.total,
+        label,
+        r.tech_enterprises.new,
+        r.high_tech_enterprises.total,
+        r.srdi_enterprises.total,
+        label,
+        r.srdi_enterprises.new
+    );
+    if let (Some(p), Some(a)) = (
+        r.rd_above_scale
+            .period
+            .as_deref()
+            .and_then(|p| Period::parse(p).ok()),
+        r.rd_above_scale.amount_wan,
+    ) {
+        para.push_str(&format!(
+            "{}规上工业企业实现研发投入{}亿元",
+            p.label_zh(),
+            yi(a)
+        ));
+        match r.rd_above_scale.yoy_pct {
+            Some(y) if y >= Decimal::ZERO => para.push_str(&format!("，同比增长{y}%。")),
+            Some(y) => para.push_str(&format!("，同比下降{}%。", -y)),
+            None => para.push('。'),
+        }
+    }
+    let rd_amount = r
+        .rd_above_scale
+        .amount_wan
+        .map_or("—".into(), |a| a.to_string());
+    let rd_yoy = r
+        .rd_above_scale
+        .yoy_pct
+        .map_or("—".into(), |y| format!("{y}%"));
+    format!(
+        "# 科技创新发展报告（{label}）\n\n{para}\n\n| 指标 | 数值 |\n|---|---|\n\
+         | 科技型企业（{to}有效） | {} 家 |\n| 其中{label}新增 | {} 家 |\n| 高新技术企业 | {} 家 |\n\
+         | “专精特新”企业 | {} 家 |\n| 其中{label}新增 | {} 家 |\n| 规上工业企业研发投入（{}） | {} 万元 |\n| 同比 | {} |\n",
+        r.tech_enterprises.total,
+        r.tech_enterprises.new,
+        r.high_tech_enterprises.total,
+        r.srdi_enterprises.total,
+        r.srdi_enterprises.new,
+        r.rd_above_scale.period.as_deref().unwrap_or("—"),
+        rd_amount,
+        rd_yoy,
+        to = r.range.to,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_whole_months_and_name_their_quarters() {
+        let r = parse_range("2023-01", "2023-10").unwrap();
+        assert_eq!(r.from.to_string(), "2023-01-01");
+        assert_eq!(r.to.to_string(), "2023-10-31");
+        let q: Vec<String> = quarters_ending_within(&r)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(q, ["2023Q3", "2023Q2", "2023Q1"]);
+        assert!(parse_range("2023-10", "2023-01").is_err());
+        assert_eq!(parse_range("2023-13", "x").unwrap_err().len(), 2);
+    }
+
+    #[test]
+    fn the_paragraph_reads_like_the_newspaper() {
+        let r = DistrictReport {
+            range: parse_range("2023-01", "2023-10").unwrap(),
+            tech_enterprises: TierCount { total: 10, new: 2 },
+            high_tech_enterprises: TierCount { total: 3, new: 1 },
+            srdi_enterprises: TierCount { total: 4, new: 1 },
+            rd_above_scale: RdFigure {
+                period: Some("2023Q3".into()),
+                amount_wan: Some(Decimal::new(1234567, 2)),
+                yoy_pct: Some(Decimal::new(-31, 1)),
+                enterprises: 2,
+            },
+        };
+        let md = to_markdown(&r);
+        assert!(
+            md.contains("截至2023年10月31日，全区科技型企业数量达到10家，2023年1—10月新增2家"),
+            "{md}"
+        );
+        assert!(
+            md.contains("2023年1—9月规上工业企业实现研发投入1.23亿元，同比下降3.1%。"),
+            "{md}"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! The demo district: the published figures come back out of the raw records
+//! through the report's own queries, on both backends, deterministically.
+
+use crate::common::*;
+use kechuang_app::demo::{self, DemoOptions, DemoSummary};
+use kechuang_app::ops::org::ListQuery;
+use kechuang_app::ops::report::{self, DistrictReport, TierCount};
+use kechuang_app::ops::{auth, check, filing, org};
+use kechuang_app::{Actor, App, AppError};
+use kechuang_core::filing::FilingStatus;
+use kechuang_core::org::OrgKind;
+use kechuang_core::role::Role;
+use kechuang_store::Store;
+use kechuang_testkit::{TestDb, store_test};
+use rust_decimal::Decimal;
+use std::sync::Mutex;
+
+/// The report for 2023-01 … 2023-10, as the command line runs it.
+async fn report_figures(app: &App) -> DistrictReport {
+    let range = report::parse_range("2023-01", "2023-10").expect("range");
+    report::district(app, &Actor::cli(), &range)
+        .await
+        .expect("report")
+}
+
+/// The figures of the 2023 Chongqing Daily report on Tongliang.
+fn assert_published_figures(r: &DistrictReport) {
+    assert_eq!(
+        r.tech_enterprises,
+        TierCount {
+            total: 1163,
+            new: 202
+        },
+        "科技型企业"
+    );
+    assert_eq!(r.high_tech_enterprises.total, 175, "高新技术企业");
+    assert_eq!(
+        r.srdi_enterprises,
+        TierCount {
+            total: 136,
+            new: 40
+        },
+        "专精特新"
+    );
+    assert_eq!(r.rd_above_scale.period.as_deref(), Some("2023Q3"));
+    assert_eq!(
+        r.rd_above_scale.amount_wan,
+        Some(Decimal::new(11_310_000, 2)),
+        "113100.00万元"
+    );
+    assert_eq!(
+        r.rd_above_scale.yoy_pct,
+        Some(Decimal::new(125, 1)),
+        "+12.5 %"
+    );
+}
+
+async fn build(app: &App, seed: u64) -> DemoSummary {
+    demo::build(app, &DemoOptions { seed }, &|_, _, _| {})
+        .await
+        .expect("demo build")
+}
+
+/// `(credit code, name)` of every enterprise, by credit code.
+async fn register(store: &Store) -> Vec<(String, String)> {
+    let mut db = store.read().await.expect("read");
+    db.all_organisations()
+        .await
+        .expect("organisations")
+        .into_iter()
+        .filter(|o| o.org.kind == OrgKind::Enterprise)
+        .map(|o| (o.org.credit_code.to_string(), o.org.name))
+        .collect()
+}
+
+// One build per backend serves every assertion: the demo is big enough that
+// building it once per test would dominate the suite on two cores.
+store_test!(
+    the_demo_district_adds_up_checks_clean_refuses_a_rebuild_and_admits_every_role,
+    |store| {
+        let app = app(&store);
+        let stages: Mutex<Vec<(String, u64, u64)>> = Mutex::new(Vec::new());
+        let progress = |s: &str, done: u64, total: u64| {
+            stages.lock().unwrap().push((s.to_string(), done, total))
+        };
+
+        let summary = demo::build(&app, &DemoOptions::default(), &progress)
+            .await
+            .unwrap();
+
+        // A register of the expected size, with progress to the end.
+        assert!(
+            (1300..=1400).contains(&summary.enterprises),
+            "{}",
+            summary.enterprises
+        );
+        assert!(
+            summary.organisations > summary.enterprises + 15,
+            "universities, institutes and banks too"
+        );
+        assert!(
+            summary.filings > 18 * summary.enterprises,
+            "{}",
+            summary.filings
+        );
+        assert!(
+            summary.qualifications > summary.enterprises,
+            "{}",
+            summary.qualifications
+        );
+        let stages = stages.into_inner().unwrap();
+        let last = stages
+            .iter()
+            .rev()
+            .find(|(s, _, _)| s == "写入指标填报")
+            .unwrap();
+        assert_eq!(
+            (last.1, last.2),
+            (summary.filings, summary.filings),
+            "progress reaches the end"
+        );
+
+        // The published figures, from the records, by the report's own queries.
+        assert_published_figures(&report_figures(&app).await);
+
+        // Event chain, derived tables and every current filing hold.
+        let c = check::run(&app, &Actor::cli()).await.unwrap();
+        assert!(
+            c.ok(),
+            "chain {:?}, rollup {:?}, current {:?}, inconsistent {:?}",
+            c.events.first_break,
+            c.rollup_mismatches,
+            c.current_mismatches,
+            c.inconsistent_filings.iter().take(5).collect::<Vec<_>>()
+        );
+        assert!(
+            c.events.events as u64 > summary.organisations,
+            "one event per organisation and more"
+        );
+
+        // A second build is refused and changes nothing.
+        let err = demo::build(&app, &DemoOptions::default(), &|_, _, _| {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Conflict(ref e) if e.code == "demo_exists"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("演示"), "{err}");
+        assert!(demo::exists(&app).await.unwrap());
+        let n = store
+            .read()
+            .await
+            .unwrap()
+            .count_organisations()
+            .await
+            .unwrap();
+        assert_eq!(n as u64, summary.organisations);
+
+        // Every role has a login that works.
+        let mut roles: Vec<Role> = summary.logins.iter().map(|l| l.role).collect();
+        roles.sort_by_key(|r| r.code());
+        roles.dedup();
+        assert_eq!(roles.len(), Role::ALL.len(), "one login per role at least");
+        for l in &summary.logins {
+            assert!(l.password.chars().count() >= 8);
+            let s = auth::login(&app, &l.username, &l.password)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e:?}", l.username));
+            assert_eq!(s.actor.role, l.role);
+            assert_eq!(
+                s.actor.org_id.is_some(),
+                l.org_name.is_some(),
+                "{}",
+                l.username
+            );
+        }
+
+        // The enterprise login sees its own, well-filled enterprise and nothing else.
+        let ent = summary
+            .logins
+            .iter()
+            .find(|l| l.role == Role::Enterprise)
+            .unwrap();
+        let actor = auth::login(&app, &ent.username, &ent.password)
+            .await
+            .unwrap()
+            .actor;
+        let page = org::list(&app, &actor, &ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1, "an enterprise sees only itself");
+        assert_eq!(Some(&page.items[0].record.org.name), ent.org_name.as_ref());
+        let own = page.items[0].record.id.clone();
+        let profile = org::profile(&app, &actor, &own).await.unwrap();
+        assert!(
+            profile.qualifications.len() >= 4,
+            "{:?}",
+            profile.qualifications
+        );
+        assert!(profile.ip.len() >= 5);
+        assert!(
+            profile
+                .filings
+                .iter()
+                .any(|f| f.period.to_string() == "2019Q1"),
+            "five years of filings"
+        );
+        assert!(
+            profile
+                .filings
+                .iter()
+                .any(|f| f.status == FilingStatus::Submitted),
+            "one filing under review"
+        );
+
+        // The line staff work for the motorcycle maker of the report.
+        let engineer = summary
+            .logins
+            .iter()
+            .find(|l| l.role == Role::LineEngineer)
+            .unwrap();
+        assert_eq!(
+            engineer.org_name.as_deref(),
+            Some("重庆炙焱动力制造有限公司")
+        );
+
+        // The town reviewer's queue holds only its towns' filings.
+        let town = summary
+            .logins
+            .iter()
+            .find(|l| l.username == "town")
+            .unwrap();
+        let town_actor = auth::login(&app, &town.username, &town.password)
+            .await
+            .unwrap()
+            .actor;
+        let queue = filing::review_queue(&app, &town_actor, 100).await.unwrap();
+        assert!(!queue.is_empty(), "the town reviewer has filings to review");
+        assert!(
+            queue
+                .iter()
+                .all(|i| matches!(i.town.as_deref(), Some("巴川街道" | "东城街道")))
+        );
+        let all = filing::review_queue(&app, &bureau(Role::BureauReviewer, None), 100)
+            .await
+            .unwrap();
+        assert!(all.len() > queue.len() && all.len() >= 10, "{}", all.len());
+    }
+);
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_district_and_another_seed_other_names_with_the_same_figures()
+{
+    let (a, b, c) = (
+        TestDb::sqlite().await,
+        TestDb::sqlite().await,
+        TestDb::sqlite().await,
+    );
+    let (app_a, app_b, app_c) = (app(&a.store), app(&b.store), app(&c.store));
+
+    tokio::join!(build(&app_a, 2023), build(&app_b, 2023), build(&app_c, 7));
+
+    let (reg_a, reg_b, reg_c) = (
+        register(&a.store).await,
+        register(&b.store).await,
+        register(&c.store).await,
+    );
+    assert_eq!(reg_a, reg_b, "same seed, same credit codes and names");
+    assert_eq!(report_figures(&app_a).await, report_figures(&app_b).await);
+    let names = |r: &[(String, String)]| {
+        r.iter()
+            .map(|x| x.1.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_ne!(names(&reg_a), names(&reg_c), "another seed, other names");
+    assert!(
+        names(&reg_a).contains("重庆炙焱动力制造有限公司")
+            && names(&reg_c).contains("重庆炙焱动力制造有限公司")
+    );
+    assert_published_figures(&report_figures(&app_c).await);
+}

@@ -1,0 +1,378 @@
+//! One function per subcommand.
+
+use crate::config::{Cli, Command, ExportFormat, ReportFormat, Settings, TemplateArg, UserCommand};
+use anyhow::{Context, bail};
+use kechuang_app::{Actor, App, AppError};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve(a) => a.listen.clone(),
+        Command::Demo(a) => a.listen.clone(),
+        _ => None,
+    };
+    let settings = Settings::load(&cli, listen.as_ref())?;
+    match &cli.command {
+        Command::Serve(_) => serve(&settings, settings.open_app().await?).await,
+        Command::Demo(a) => demo(&settings, a.seed, a.no_serve).await,
+        Command::Import(a) => import(&settings, a).await,
+        Command::Export(a) => export(&settings, a).await,
+        Command::Report(a) => report(&settings, a).await,
+        Command::Check => check(&settings).await,
+        Command::Migrate => {
+            settings.open_app().await?;
+            println!("数据库已是最新版本");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Maintain => {
+            let app = settings.open_app().await?;
+            let t = std::time::Instant::now();
+            app.store.maintain().await.context("maintenance")?;
+            app.store.close().await;
+            println!("维护完成，用时 {:.1} 秒", t.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(u) => user(&settings, u).await,
+        Command::Bench(b) => crate::bench::run(&settings, b).await,
+    }
+}
+
+/// Explains an application error in one line (zh-CN, with each field).
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(fields) => {
+            anyhow::anyhow!(
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }
+        AppError::Conflict(f) => anyhow::anyhow!("{}: {}", f.field, f.message()),
+        other => anyhow::Error::new(other),
+    }
+}
+
+async fn serve(settings: &Settings, app: App) -> anyhow::Result<ExitCode> {
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let web = kechuang_web::WebConfig {
+        secure_cookies: settings.secure_cookies,
+        district_name: settings.district_name.clone(),
+        ..kechuang_web::WebConfig::default()
+    };
+    println!("kechuang 正在运行：http://{addr}  （Ctrl+C 停止）");
+    let state = kechuang_web::AppState::new(app.clone(), web);
+    kechuang_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(settings: &Settings, seed: u64, no_serve: bool) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let logins = if kechuang_app::demo::exists(&app).await.map_err(explain)? {
+        println!(
+            "数据目录中已有数据，跳过示范区生成（删除 {} 可重新生成）。",
+            settings.data_dir.display()
+        );
+        kechuang_app::demo::logins()
+    } else {
+        let bar = indicatif::ProgressBar::new(1);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let progress = |stage: &str, done: u64, total: u64| {
+            bar.set_message(stage.to_string());
+            bar.set_length(total.max(1));
+            bar.set_position(done);
+        };
+        let summary =
+            kechuang_app::demo::build(&app, &kechuang_app::demo::DemoOptions { seed }, &progress)
+                .await
+                .map_err(explain)?;
+        bar.finish_and_clear();
+        println!(
+            "示范区已生成：{} 家机构（其中企业 {} 家），{} 份指标填报，{} 条资质记录。",
+            summary.organisations, summary.enterprises, summary.filings, summary.qualifications
+        );
+        summary.logins
+    };
+    println!("演示账号（用户名 / 密码 / 角色）：");
+    for l in logins {
+        println!(
+            "  {:<10} {:<20} {}{}",
+            l.username,
+            l.password,
+            l.role.zh(),
+            l.org_name.map(|o| format!("（{o}）")).unwrap_or_default()
+        );
+    }
+    if no_serve {
+        app.store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    serve(settings, app).await
+}
+
+async fn import(settings: &Settings, a: &crate::config::ImportArgs) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let meta =
+        std::fs::metadata(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    if meta.len() > app.config.max_import_bytes {
+        bail!(
+            "{} is {} bytes, more than the {}-byte import limit",
+            a.file.display(),
+            meta.len(),
+            app.config.max_import_bytes
+        );
+    }
+    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let name = a
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let opts = kechuang_app::import::ImportOptions {
+        accept_warnings: a.accept_warnings,
+        dry_run: a.dry_run,
+    };
+    let started = std::time::Instant::now();
+    let r = kechuang_app::import::import_bytes(&app, &Actor::cli(), &name, bytes, &opts)
+        .await
+        .map_err(explain)?;
+    app.store.close().await;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        let mut out = std::io::stdout().lock();
+        for e in &r.errors {
+            writeln!(
+                out,
+                "错误\t{}\t第{}行\t{}列\t{}\t{}\t{}",
+                e.sheet,
+                e.row,
+                e.column.as_deref().unwrap_or("-"),
+                e.header.as_deref().unwrap_or("-"),
+                e.value.as_deref().unwrap_or(""),
+                e.message()
+            )?;
+        }
+        for e in &r.warnings {
+            writeln!(
+                out,
+                "提示\t{}\t第{}行\t{}列\t{}\t{}\t{}",
+                e.sheet,
+                e.row,
+                e.column.as_deref().unwrap_or("-"),
+                e.header.as_deref().unwrap_or("-"),
+                e.value.as_deref().unwrap_or(""),
+                e.message()
+            )?;
+        }
+        writeln!(out, "{}", serde_json::to_string(&r.summary)?)?;
+    }
+    if !r.errors.is_empty() {
+        bail!(
+            "{} bad cell(s) in {}; nothing was imported",
+            r.error_total.max(r.errors.len()),
+            name
+        );
+    }
+    if !r.warnings.is_empty() && !r.applied && !a.dry_run {
+        bail!(
+            "{} value(s) look like 元 where 万元 is expected; nothing was imported (check them, then rerun with --accept-warnings)",
+            r.warnings.len()
+        );
+    }
+    eprintln!(
+        "{}：{}，用时 {:.1} 秒",
+        name,
+        if a.dry_run {
+            "检查通过（未写入）"
+        } else if r.applied {
+            "导入完成"
+        } else {
+            "内容与现有数据一致，无需更新"
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(settings: &Settings, a: &crate::config::ExportArgs) -> anyhow::Result<ExitCode> {
+    let (bytes, default_name) = match a.template {
+        Some(TemplateArg::Enterprises) => (
+            kechuang_app::export::template(kechuang_app::export::TemplateKind::Enterprises)
+                .map_err(explain)?,
+            "kechuang-template-enterprises.xlsx",
+        ),
+        Some(TemplateArg::Filings) => (
+            kechuang_app::export::template(kechuang_app::export::TemplateKind::Filings)
+                .map_err(explain)?,
+            "kechuang-template-filings.xlsx",
+        ),
+        None => {
+            let app = settings.open_app().await?;
+            let r = match a.format {
+                ExportFormat::Xlsx => (
+                    kechuang_app::export::registry_xlsx(&app, &Actor::cli())
+                        .await
+                        .map_err(explain)?,
+                    "kechuang-registry.xlsx",
+                ),
+                ExportFormat::Csv => (
+                    kechuang_app::export::registry_csv(&app, &Actor::cli())
+                        .await
+                        .map_err(explain)?,
+                    "kechuang-registry.csv",
+                ),
+            };
+            app.store.close().await;
+            r
+        }
+    };
+    let path = a.output.clone().unwrap_or_else(|| default_name.into());
+    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("已写入 {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn report(settings: &Settings, a: &crate::config::ReportArgs) -> anyhow::Result<ExitCode> {
+    let range = kechuang_app::ops::report::parse_range(&a.from, &a.to)
+        .map_err(|e| explain(AppError::Invalid(e)))?;
+    let app = settings.open_app().await?;
+    let r = kechuang_app::ops::report::district(&app, &Actor::cli(), &range)
+        .await
+        .map_err(explain)?;
+    app.store.close().await;
+    let text = match a.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
+        ReportFormat::Md => kechuang_app::ops::report::to_markdown(&r),
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        None => println!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let r = kechuang_app::ops::check::run(&app, &Actor::cli())
+        .await
+        .map_err(explain)?;
+    app.store.close().await;
+    println!(
+        "事件链：{} 条事件，{}",
+        r.events.events,
+        match &r.events.first_break {
+            None => "完整".to_string(),
+            Some(b) => format!("第一个断点在第 {} 条：{}", b.seq, b.reason),
+        }
+    );
+    println!(
+        "汇总表：{}",
+        if r.rollup_mismatches.is_empty() {
+            "与填报一致".to_string()
+        } else {
+            format!("{} 组不一致", r.rollup_mismatches.len())
+        }
+    );
+    for m in r.rollup_mismatches.iter().take(20) {
+        println!("  {m}");
+    }
+    println!(
+        "当期数据表：{}",
+        if r.current_mismatches.is_empty() {
+            "与填报一致".to_string()
+        } else {
+            format!("{} 处不一致", r.current_mismatches.len())
+        }
+    );
+    for m in r.current_mismatches.iter().take(20) {
+        println!("  {m}");
+    }
+    println!(
+        "填报一致性：{}",
+        if r.inconsistent_filings.is_empty() {
+            "全部通过".to_string()
+        } else {
+            format!("{} 份有矛盾", r.inconsistent_filings.len())
+        }
+    );
+    for m in r.inconsistent_filings.iter().take(20) {
+        println!("  {m}");
+    }
+    if r.ok() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("the database check found problems (see above)")
+    }
+}
+
+async fn user(settings: &Settings, u: &UserCommand) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    match u {
+        UserCommand::Add {
+            username,
+            password,
+            role,
+            display_name,
+            org,
+            towns,
+        } => {
+            let org_id = match org {
+                Some(code) => {
+                    let cc = kechuang_core::credit_code::CreditCode::parse(code)
+                        .map_err(|e| anyhow::anyhow!(e.message()))?;
+                    let rec = app.store.read().await?.organisation_by_code(&cc).await?;
+                    Some(
+                        rec.with_context(|| format!("no organisation with credit code {cc}"))?
+                            .id
+                            .0,
+                    )
+                }
+                None => None,
+            };
+            let new = kechuang_app::ops::auth::NewUser {
+                username: username.clone(),
+                display_name: display_name.clone().unwrap_or_else(|| username.clone()),
+                password: password.clone(),
+                role: role.clone(),
+                org_id,
+                towns: towns.as_ref().map(|t| {
+                    t.split([',', '，'])
+                        .map(|x| x.trim().to_string())
+                        .filter(|x| !x.is_empty())
+                        .collect()
+                }),
+            };
+            kechuang_app::ops::auth::create_user(&app, &Actor::cli(), new)
+                .await
+                .map_err(explain)?;
+            println!("已创建账号 {username}");
+        }
+        UserCommand::List => {
+            for u in app.store.read().await?.users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.code(),
+                    if u.active { "启用" } else { "停用" }
+                );
+            }
+        }
+    }
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,361 @@
+//! Configuration: `kechuang.toml` < `KECHUANG_*` environment < command-line flags,
+//! gathered into one explicit [`Settings`] passed down (never global).
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// kechuang 科创: the district's industry and sci-tech innovation platform.
+#[derive(Debug, Parser)]
+#[command(name = "kechuang", version, about)]
+pub struct Cli {
+    /// Directory holding the SQLite database and indexes.
+    #[arg(long, global = true, env = "KECHUANG_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (`postgres://…`) or SQLite file; overrides --data-dir.
+    #[arg(long, global = true, env = "KECHUANG_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Configuration file (default: ./kechuang.toml when present).
+    #[arg(long, global = true, env = "KECHUANG_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application.
+    Serve(ServeArgs),
+    /// Build the demo district (when the database is empty) and serve it.
+    Demo(DemoArgs),
+    /// Import a workbook (xlsx, xls, CSV in UTF-8 or GBK): all-or-nothing.
+    Import(ImportArgs),
+    /// Export the registry with latest indicators, or an import template.
+    Export(ExportArgs),
+    /// The district report for a range of months.
+    Report(ReportArgs),
+    /// Verify the event hash chain, the rollup and every current filing.
+    Check,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Refresh statistics and reorganise tables for fast reads (run off-peak).
+    Maintain,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Benchmarks that generate their own data and print figures.
+    Bench(BenchArgs),
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KECHUANG_LISTEN")]
+    pub listen: Option<String>,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Only build the demo district; do not serve.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+    /// Address to listen on.
+    #[arg(long, env = "KECHUANG_LISTEN")]
+    pub listen: Option<String>,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The workbook.
+    pub file: PathBuf,
+    /// Import even when values look like 元 where 万元 is expected.
+    #[arg(long)]
+    pub accept_warnings: bool,
+    /// Check the file and report, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Excel workbook.
+    Xlsx,
+    /// One CSV table (UTF-8 with BOM).
+    Csv,
+}
+
+/// Templates.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TemplateArg {
+    /// Sheets 企业, 资质, 知识产权.
+    Enterprises,
+    /// Sheet 指标填报.
+    Filings,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Format.
+    #[arg(long, value_enum, default_value = "xlsx")]
+    pub format: ExportFormat,
+    /// Write an empty import template instead of the registry.
+    #[arg(long, value_enum)]
+    pub template: Option<TemplateArg>,
+    /// Output file (default: a name in the current directory).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// One JSON object.
+    Json,
+    /// Markdown with the article-style paragraph.
+    Md,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First month, e.g. 2023-01.
+    #[arg(long)]
+    pub from: String,
+    /// Last month, e.g. 2023-10.
+    #[arg(long)]
+    pub to: String,
+    /// Format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
+    /// Output file (default: standard output).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+/// `user`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account.
+    Add {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Password (at least 8 characters).
+        #[arg(long, env = "KECHUANG_NEW_PASSWORD")]
+        password: String,
+        /// Role: bureau_admin, bureau_reviewer, enterprise, research, bank, line_engineer, line_operator.
+        #[arg(long)]
+        role: String,
+        /// Shown name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The organisation's 统一社会信用代码 (required except for bureau roles).
+        #[arg(long)]
+        org: Option<String>,
+        /// Towns a bureau user is limited to, comma-separated.
+        #[arg(long)]
+        towns: Option<String>,
+    },
+    /// List accounts.
+    List,
+}
+
+/// `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which benchmark.
+    #[arg(value_enum)]
+    pub which: BenchWhich,
+    /// Print one JSON object of figures.
+    #[arg(long)]
+    pub json: bool,
+    /// Enterprises to generate.
+    #[arg(long)]
+    pub enterprises: Option<u32>,
+    /// Quarters per enterprise.
+    #[arg(long)]
+    pub quarters: Option<u32>,
+}
+
+/// Benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchWhich {
+    /// Import a generated workbook (default 50,000 enterprises × 20 quarters).
+    Import,
+    /// District dashboard aggregates (default 50,000 enterprises × 40 quarters).
+    Dashboard,
+    /// The profile page of an enterprise with 10 years of filings.
+    Profile,
+    /// All of them.
+    All,
+}
+
+/// The file layer.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    data_dir: Option<PathBuf>,
+    database: Option<String>,
+    listen: Option<String>,
+    district_name: Option<String>,
+    secure_cookies: Option<bool>,
+    session_hours: Option<i64>,
+    max_import_mb: Option<u64>,
+}
+
+/// Everything a command needs, after layering.
+#[derive(Clone)]
+pub struct Settings {
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// SQLite path or PostgreSQL URL.
+    pub database: String,
+    /// Listen address.
+    pub listen: String,
+    /// The district's name.
+    pub district_name: String,
+    /// Secure cookies.
+    pub secure_cookies: bool,
+    /// App settings.
+    pub app: kechuang_app::AppConfig,
+}
+
+impl std::fmt::Debug for Settings {
+    // The database URL may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("database", &redact(&self.database))
+            .field("listen", &self.listen)
+            .finish()
+    }
+}
+
+/// A database URL without its password.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Settings {
+    /// Layers the configuration file, the environment (already folded into the
+    /// parsed flags by clap's `env`), and the flags.
+    pub fn load(cli: &Cli, listen_flag: Option<&String>) -> anyhow::Result<Settings> {
+        let file = match &cli.config {
+            Some(p) => Some(p.clone()),
+            None => Some(PathBuf::from("kechuang.toml")).filter(|p| p.exists()),
+        };
+        let fs: FileSettings = match &file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing {}", p.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let data_dir = cli
+            .data_dir
+            .clone()
+            .or(fs.data_dir)
+            .unwrap_or_else(|| PathBuf::from("kechuang-data"));
+        let database = cli
+            .database
+            .clone()
+            .or(fs.database)
+            .unwrap_or_else(|| data_dir.join("kechuang.db").display().to_string());
+        let mut app = kechuang_app::AppConfig::default();
+        if let Some(h) = fs.session_hours {
+            app.session_hours = h.clamp(1, 24 * 30);
+        }
+        if let Some(mb) = fs.max_import_mb {
+            app.max_import_bytes = mb.saturating_mul(1024 * 1024);
+        }
+        Ok(Settings {
+            data_dir,
+            database,
+            listen: listen_flag
+                .cloned()
+                .or(fs.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            district_name: fs.district_name.unwrap_or_else(|| "铜梁区".into()),
+            secure_cookies: fs.secure_cookies.unwrap_or(false),
+            app,
+        })
+    }
+
+    /// Opens (creating the data directory for SQLite) and migrates the database.
+    pub async fn open_app(&self) -> anyhow::Result<kechuang_app::App> {
+        if !kechuang_store::is_postgres_url(&self.database) {
+            let path = Path::new(
+                self.database
+                    .strip_prefix("sqlite:")
+                    .unwrap_or(&self.database),
+            );
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+        let store = kechuang_store::Store::open(&self.database)
+            .await
+            .with_context(|| format!("opening the database {}", redact(&self.database)))?;
+        store.migrate().await.context("migrating the database")?;
+        Ok(kechuang_app::App::new(store, self.app.clone()))
+    }
+}
+
+/// Logs to stderr; `KECHUANG_LOG` (or `RUST_LOG`) sets the filter.
+pub fn init_logging(quiet: bool) {
+    let default = if quiet {
+        "warn"
+    } else {
+        "info,tower_http=warn,sqlx=warn"
+    };
+    let filter = std::env::var("KECHUANG_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| default.to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn database_passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://kc:secret@db:5432/kc"),
+            "postgres://kc:***@db:5432/kc"
+        );
+        assert_eq!(redact("postgres://kc@db/kc"), "postgres://kc@db/kc");
+        assert_eq!(
+            redact("kechuang-data/kechuang.db"),
+            "kechuang-data/kechuang.db"
+        );
+    }
+}

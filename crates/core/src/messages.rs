@@ -1,0 +1,111 @@
+//! zh-CN sentences for error codes.
+//!
+//! The wire carries stable codes and parameters; this table is the one place that
+//! turns them into Chinese for the pages, the import report and the command line.
+
+use crate::error::FieldError;
+
+/// Template for a code; `{name}` is replaced by the parameter `name`.
+pub fn template(code: &str) -> &'static str {
+    match code {
+        "required" => "必填项不能为空",
+        "too_long" => "内容过长（最多{max}个字符）",
+        "control_chars" => "含有不可见的控制字符",
+        "credit_code_length" => "统一社会信用代码应为18位，实际为{length}位：{value}",
+        "credit_code_char" => {
+            "统一社会信用代码第{position}位字符“{char}”不合法（不使用I、O、Z、S、V）：{value}"
+        }
+        "credit_code_division" => "统一社会信用代码第3—8位应为行政区划码（数字）：{value}",
+        "credit_code_check_char" => {
+            "统一社会信用代码校验位错误：{value} 的第18位应为“{expected}”，实际为“{found}”"
+        }
+        "date_invalid" => {
+            "无法识别的日期“{value}”（可写作 2023-05-01、2023/5/1、2023年5月1日、20230501 或 Excel 日期）"
+        }
+        "month_invalid" => "无法识别的月份“{value}”（应写作 2023-10）",
+        "period_invalid" => "无法识别的期间“{value}”（应写作 2023Q3、2023年1-9月 或 2023）",
+        "number_invalid" => "“{value}”不是数字",
+        "number_too_precise" => "“{value}”小数位过多（最多{max_decimals}位）",
+        "number_out_of_range" => "“{value}”超出允许范围",
+        "level_invalid" => "“{value}”不是有效的研发机构级别（无/市级以下/市级/省级/国家级）",
+        "value_negative" => "不能为负数：{value}",
+        "indicator_unknown" => "未知的指标",
+        "exceeds_whole" => "{value} 超过了{whole}（{whole_value}）",
+        "bool_invalid" => "“{value}”应填写“是”或“否”",
+        "coordinates_invalid" => "坐标“{value}”不是有效的十进制度数",
+        "coordinates_outside_china" => {
+            "坐标 {value} 不在中国境内（经度73—136，纬度3—54），是否填反了经纬度？"
+        }
+        "org_kind_invalid" => "“{value}”不是有效的机构类型（企业/高校/科研院所/金融机构）",
+        "qualification_kind_invalid" => {
+            "“{value}”不是有效的资质类型（科技型企业/科技型中小企业/高新技术企业/专精特新中小企业/专精特新“小巨人”…）"
+        }
+        "validity_before_recognition" => "有效期至（{valid_until}）早于认定日期（{recognized_on}）",
+        "ip_type_invalid" => "“{value}”不是有效的知识产权类型",
+        "ip_status_invalid" => "“{value}”不是有效的法律状态（有效/失效/审查中）",
+        "acquisition_invalid" => "“{value}”不是有效的获得方式（自主研发/受让/受赠/并购）",
+        "required_when_valid" => "有效的知识产权必须填写授权日期",
+        "required_when_acquired" => "受让、受赠或并购取得的知识产权必须填写获得日期",
+        "acquired_before_grant" => "获得日期早于授权日期（{granted_on}）",
+        "filing_under_review" => "该期填报正在审核中，审核完成前不能修改",
+        "filing_transition" => "当前状态为“{status}”，不能执行此操作",
+        "filing_empty" => "至少填写一项指标",
+        "filing_inconsistent" => "填报数据存在矛盾，请先修正",
+        "sheet_missing" => "工作簿中没有可导入的工作表（应为 企业、指标填报 或 资质）",
+        "sheet_unknown" => "未知的工作表“{value}”（应为 企业、指标填报 或 资质）",
+        "header_unknown" => "未知的表头“{value}”",
+        "header_missing" => "缺少必需的列“{value}”",
+        "header_duplicate" => "表头“{value}”重复出现",
+        "merged_cells" => "导入表格不能包含合并单元格（{value}）",
+        "duplicate_row" => "与第{other_row}行重复（{value}）",
+        "enterprise_unknown" => "统一社会信用代码 {value} 不在企业库中，也不在本次导入的企业表中",
+        "credit_code_taken" => "统一社会信用代码 {value} 已被其他机构使用",
+        "unit_suspect" => {
+            "数值 {value} 约为该企业以往数据（{reference}）的{ratio}倍，可能以“元”而非“万元”填报，请确认"
+        }
+        "file_too_large" => "文件过大（{size}字节，上限{max}字节）",
+        "file_unreadable" => "无法读取文件：{value}",
+        "file_format" => "不支持的文件格式“{value}”（支持 xlsx、xls、csv）",
+        "zip_bomb" => "文件解压后过大（{value}），已拒绝",
+        "too_many_rows" => "行数过多（上限{max}行）",
+        "too_many_errors" => "错误过多，仅列出前{shown}条（共{total}条）",
+        "username_invalid" => "用户名只能包含字母、数字、下划线、点和连字符（3—32位）",
+        "password_too_short" => "密码至少需要{min}个字符",
+        "role_invalid" => "“{value}”不是有效的角色",
+        "org_required" => "该角色必须关联一个机构",
+        "login_failed" => "用户名或密码错误",
+        "json_invalid" => "请求体不是有效的 JSON：{value}",
+        "town_scope" => "该镇街不在您的管辖范围内",
+        "demo_exists" => "数据库中已有机构数据，不能生成演示区（请使用新的数据目录或空数据库）",
+        "cell_error" => "单元格是错误值“{value}”（请检查公式）",
+        "column_without_header" => "{column}列有数据但没有表头",
+        "too_many_columns" => "列数过多（上限{max}列）",
+        "sheet_duplicate" => "工作表“{value}”与“{other}”是同一类表，请合并为一个工作表",
+        _ => "输入有误",
+    }
+}
+
+/// The zh-CN sentence for an error, with its parameters filled in.
+pub fn zh(e: &FieldError) -> String {
+    let mut out = template(e.code).to_string();
+    for (k, v) in &e.params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_parameters() {
+        let e = FieldError::new("x", "too_long").with("max", 100);
+        assert_eq!(zh(&e), "内容过长（最多100个字符）");
+    }
+
+    #[test]
+    fn unknown_codes_still_say_something() {
+        assert_eq!(zh(&FieldError::new("x", "no_such_code")), "输入有误");
+    }
+}

@@ -1,0 +1,61 @@
+//! One ordered list of migrations for both backends.
+//!
+//! A migration is portable SQL; when a change cannot be portable it has a SQLite and
+//! a PostgreSQL text under the same version. sqlx's `Migrator` applies them and
+//! keeps checksums, so an edited applied migration is refused.
+
+use crate::{Result, Store, StoreError};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+/// `(version, description, sqlite sql, postgres sql)`.
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "init",
+    concat!(
+        include_str!("../migrations/0001_init.sql"),
+        "\n",
+        include_str!("../migrations/0001_init.sqlite.sql")
+    ),
+    concat!(
+        include_str!("../migrations/0001_init.sql"),
+        "\n",
+        include_str!("../migrations/0001_init.postgres.sql")
+    ),
+)];
+
+fn migrator(postgres: bool) -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(v, d, s, p)| {
+                let sql = if postgres { p } else { s };
+                Migration::new(
+                    v,
+                    Cow::Borrowed(d),
+                    MigrationType::Simple,
+                    sqlx::AssertSqlSafe(sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+use sqlx::SqlSafeStr;
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    if let Some(pool) = store.sqlite_write_pool() {
+        migrator(false)
+            .run(pool)
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("migration: {e}")))?;
+    }
+    if let Some(pool) = store.pg_pool() {
+        migrator(true)
+            .run(pool)
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("migration: {e}")))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Repositories: one file per aggregate, each a set of methods on [`crate::Db`].
+
+pub mod bulk;
+pub mod demo_support;
+pub mod event_log;
+pub mod filing;
+pub mod import;
+pub mod ip;
+pub mod org;
+pub mod qualification;
+pub mod rollup;
+pub mod stats;
+pub mod user;
+
+pub use bulk::NewEvent;
+pub use event_log::{ChainBreak, ChainReport, Event};
+pub use filing::{FilingVersion, ReviewItem};
+pub use import::ImportBatchRow;
+pub use ip::IpRecordRow;
+pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
+pub use qualification::{QualificationRecord, Upserted};
+pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
+pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};
+pub use user::{SessionRow, UserRecord};
+
+use crate::StoreError;
+use chrono::NaiveDate;
+
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, StoreError> {
+    kechuang_core::date::from_iso(s).ok_or_else(|| StoreError::Corrupt(format!("date {s:?}")))
+}
+
+pub(crate) fn parse_opt_date(s: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+    s.as_deref().map(parse_date).transpose()
+}
+
+/// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

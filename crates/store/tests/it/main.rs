@@ -1,0 +1,14 @@
+//! Store contract tests: every body runs on SQLite and on PostgreSQL.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap too"
+)]
+
+mod bulk;
+mod event_log;
+mod filing;
+mod fixtures;
+mod org;
+mod parity;
+mod stats;
+mod user;

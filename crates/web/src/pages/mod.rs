@@ -1,0 +1,94 @@
+//! zh-CN pages, server-rendered with askama. Handlers parse, call one app
+//! function, and render a template; forms carry the session's CSRF token.
+
+mod auth;
+mod filings;
+mod io;
+mod orgs;
+
+use crate::AppState;
+use crate::extract::Session;
+use askama::Template;
+use axum::Router;
+use kechuang_core::indicator;
+
+/// What the layout shows: district name, user, navigation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    pub district: String,
+    pub user: Option<String>,
+    pub role_name: String,
+    pub bureau: bool,
+    pub csrf: String,
+    pub active: &'static str,
+}
+
+impl Layout {
+    pub(crate) fn new(state: &AppState, session: Option<&Session>, active: &'static str) -> Self {
+        Layout {
+            district: state.web.district_name.clone(),
+            user: session.map(|s| s.actor.display_name.clone()),
+            role_name: session
+                .map(|s| s.actor.role.zh().to_string())
+                .unwrap_or_default(),
+            bureau: session.is_some_and(|s| s.actor.is_bureau()),
+            csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
+            active,
+        }
+    }
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    /// The error page has no session at hand; it shows the bare layout.
+    pub layout: Layout,
+    pub title: String,
+    pub details: Vec<String>,
+    pub status: u16,
+}
+
+/// Renders a template; a template error becomes a plain message (and a log line).
+pub(crate) fn render<T: Template>(t: &T) -> String {
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template");
+        "页面渲染失败".to_string()
+    })
+}
+
+/// The zh-CN label of a field code (indicator codes get their indicator name).
+pub(crate) fn field_label(field: &str) -> String {
+    if let Some(i) = indicator::by_code(field) {
+        return i.name.to_string();
+    }
+    match field {
+        "credit_code" => "统一社会信用代码",
+        "name" => "名称",
+        "kind" => "类型",
+        "town" => "所属镇街",
+        "cluster" => "产业集群",
+        "longitude" => "经度",
+        "latitude" => "纬度",
+        "founded_on" => "成立日期",
+        "above_scale" => "规上工业企业",
+        "address" => "地址",
+        "period" => "期间",
+        "values" => "指标",
+        "reason" => "退回原因",
+        "status" => "状态",
+        "version" => "版本",
+        "file" => "文件",
+        "_csrf" => "表单令牌",
+        other => other,
+    }
+    .to_string()
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(orgs::router())
+        .merge(filings::router())
+        .merge(io::router())
+}

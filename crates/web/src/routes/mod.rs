@@ -1,0 +1,21 @@
+//! The JSON API under `/api/v1`, one module per area, each with `router()`.
+
+pub(crate) mod auth;
+pub(crate) mod filings;
+pub(crate) mod io;
+pub(crate) mod orgs;
+
+use crate::AppState;
+use axum::Router;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(orgs::router())
+        .merge(filings::router())
+        .merge(io::router())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(crate::openapi::openapi_json),
+        )
+}

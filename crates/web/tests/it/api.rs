@@ -1,0 +1,326 @@
+use crate::harness::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+
+#[tokio::test]
+async fn login_me_and_logout() {
+    let t = TestApp::spawn().await;
+    t.user("admin", "bureau_admin", None, None).await;
+    let bad = t
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"username":"admin","password":"nope-nope"}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(bad.json()["code"], "unauthorized");
+
+    let c = t.login("admin").await;
+    let me = t.get(&c, "/api/v1/me").await;
+    assert_eq!(me.json()["role"], "bureau_admin");
+    let out = t.json(&c, "DELETE", "/api/v1/session", json!({})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        t.get(&c, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_httponly_and_samesite() {
+    let t = TestApp::spawn().await;
+    t.user("admin", "bureau_admin", None, None).await;
+    let r = t
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    r#"{"username":"admin","password":"admin-password"}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.starts_with("kc_session="),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn unsafe_requests_with_a_cookie_need_the_csrf_token() {
+    let t = TestApp::spawn().await;
+    t.user("admin", "bureau_admin", None, None).await;
+    let c = t.login("admin").await;
+    let forged = Client {
+        token: c.token.clone(),
+        csrf: "wrong".into(),
+    };
+    let body = json!({"credit_code": code(1), "name": "重庆某某科技有限公司"});
+    assert_eq!(
+        t.json(&forged, "POST", "/api/v1/enterprises", body.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A bearer token is not ambient, so it needs no CSRF header.
+    let r = t
+        .send(
+            Request::post("/api/v1/enterprises")
+                .header(header::AUTHORIZATION, format!("Bearer {}", c.token))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // A page form without the token is refused too.
+    let page = t
+        .form(
+            &c,
+            "/enterprises/new",
+            &[("credit_code", &code(2)), ("name", "x")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bad_bodies_get_field_level_errors_and_change_nothing() {
+    let t = TestApp::spawn().await;
+    t.user("admin", "bureau_admin", None, None).await;
+    let c = t.login("admin").await;
+    let not_json = t
+        .send(
+            Request::post("/api/v1/enterprises")
+                .header(header::COOKIE, format!("kc_session={}", c.token))
+                .header("x-csrf-token", &c.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(not_json.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_json.json()["fields"][0]["code"], "json_invalid");
+
+    let mut wrong = code(3);
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let r = t
+        .json(
+            &c,
+            "POST",
+            "/api/v1/enterprises",
+            json!({"credit_code": wrong, "name": "", "latitude": "29.8"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = r.json()["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["credit_code", "name", "longitude"]);
+    assert!(
+        r.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("校验位")
+    );
+    let list = t.get(&c, "/api/v1/enterprises").await.json();
+    assert_eq!(list["total"], 0);
+}
+
+#[tokio::test]
+async fn a_filing_goes_through_review_over_the_api() {
+    let t = TestApp::spawn().await;
+    let org = t.enterprise(1, "巴川街道").await;
+    t.user("ent", "enterprise", Some(&org), None).await;
+    t.user("rev", "bureau_reviewer", None, None).await;
+    let e = t.login("ent").await;
+    let r = t.login("rev").await;
+    let base = format!("/api/v1/enterprises/{org}/filings");
+    let saved = t.json(&e, "POST", &base, json!({"period": "2024Q1", "values": {"rd_expense": 12.5, "employees": "40", "st_staff": 6}})).await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text());
+    assert_eq!(saved.json()["values"]["rd_expense"], "12.5");
+    let sub = t
+        .json(&e, "POST", &format!("{base}/2024Q1/submit"), json!({}))
+        .await;
+    assert_eq!(sub.json()["status"], "submitted");
+    let queue = t.get(&r, "/api/v1/review-queue").await.json();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    let no_reason = t
+        .json(
+            &r,
+            "POST",
+            &format!("{base}/2024Q1/return"),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = t
+        .json(
+            &r,
+            "POST",
+            &format!("{base}/2024Q1/approve"),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(ok.json()["status"], "approved", "{}", ok.text());
+    let table = t
+        .get(&e, &format!("/api/v1/enterprises/{org}/indicators"))
+        .await
+        .json();
+    assert_eq!(table["periods"], json!(["2024Q1"]));
+}
+
+#[tokio::test]
+async fn openapi_documents_every_api_route() {
+    let t = TestApp::spawn().await;
+    let doc = t
+        .send(
+            Request::get("/api/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in API_ROUTES {
+        let item = paths
+            .get(*path)
+            .unwrap_or_else(|| panic!("{path} missing from OpenAPI"));
+        assert!(
+            item.get(method.to_ascii_lowercase()).is_some(),
+            "{method} {path} missing"
+        );
+    }
+    assert_eq!(
+        paths
+            .values()
+            .map(|p| p.as_object().unwrap().len())
+            .sum::<usize>(),
+        API_ROUTES.len(),
+        "OpenAPI lists routes the test does not know"
+    );
+}
+
+/// Every API route (method, path as in OpenAPI).
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/indicators"),
+    ("GET", "/api/v1/enterprises"),
+    ("POST", "/api/v1/enterprises"),
+    ("GET", "/api/v1/enterprises/{id}"),
+    ("PUT", "/api/v1/enterprises/{id}"),
+    ("GET", "/api/v1/enterprises/{id}/indicators"),
+    ("GET", "/api/v1/enterprises/{id}/qualifications"),
+    ("POST", "/api/v1/enterprises/{id}/qualifications"),
+    ("DELETE", "/api/v1/enterprises/{id}/qualifications/{qid}"),
+    ("GET", "/api/v1/enterprises/{id}/ip"),
+    ("POST", "/api/v1/enterprises/{id}/ip"),
+    ("PUT", "/api/v1/enterprises/{id}/ip/{ip_id}"),
+    ("GET", "/api/v1/enterprises/{id}/filings"),
+    ("POST", "/api/v1/enterprises/{id}/filings"),
+    ("GET", "/api/v1/enterprises/{id}/filings/{period}"),
+    ("POST", "/api/v1/enterprises/{id}/filings/{period}/submit"),
+    ("POST", "/api/v1/enterprises/{id}/filings/{period}/approve"),
+    ("POST", "/api/v1/enterprises/{id}/filings/{period}/return"),
+    ("GET", "/api/v1/review-queue"),
+    ("POST", "/api/v1/imports"),
+    ("GET", "/api/v1/exports/registry.xlsx"),
+    ("GET", "/api/v1/exports/registry.csv"),
+    ("GET", "/api/v1/exports/templates/{kind}"),
+    ("GET", "/api/v1/reports/district"),
+    ("GET", "/api/v1/dashboard"),
+];
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let t = TestApp::spawn().await;
+    let h = t
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!((h.status, h.text().as_str()), (StatusCode::OK, "ok"));
+    assert_eq!(
+        t.send(Request::get("/readyz").body(Body::empty()).unwrap())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let m = t
+        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .text();
+    assert!(
+        m.contains("kechuang_http_requests_total{method=\"GET\",status=\"200\"}"),
+        "{m}"
+    );
+    assert!(m.contains("kechuang_database_up 1"));
+}
+
+#[tokio::test]
+async fn the_api_serves_over_a_real_socket() {
+    let db = kechuang_testkit::TestDb::sqlite().await;
+    let app = kechuang_app::App::new(db.store.clone(), kechuang_app::AppConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(kechuang_web::serve(
+        listener,
+        kechuang_web::AppState::new(app, kechuang_web::WebConfig::default()),
+        async {
+            let _ = rx.await;
+        },
+    ));
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    s.write_all(b"GET /api/v1/indicators HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("研发费用总额"));
+    tx.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn unknown_paths_answer_404_in_the_right_shape() {
+    let t = TestApp::spawn().await;
+    let api = t
+        .send(Request::get("/api/v1/nothing").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.json()["code"], "not_found");
+    let page = t
+        .send(Request::get("/nothing").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text().contains("未找到"));
+}

@@ -1,0 +1,11 @@
+//! kechuang-web integration tests: the real router over a real database.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap too"
+)]
+
+mod api;
+mod harness;
+mod io;
+mod pages;
+mod scope;

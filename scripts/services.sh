@@ -1,0 +1,48 @@
+# Sourced by the scripts: start what the tests need when stopped, install it from
+# Debian's packages when missing. Needs root (or sudo) only when installing.
+sudo_if() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  sudo_if env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+PG_URL="postgres://postgres@127.0.0.1:5432/test"
+
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "PostgreSQL is not installed: installing it"
+    apt_install postgresql postgresql-client
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "PostgreSQL is not running: starting it"
+    local v; v=$(ls /etc/postgresql | sort -V | tail -n1)
+    sudo_if pg_ctlcluster --skip-systemctl-redirect "$v" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  # A fresh install asks for passwords on TCP; give the test user one then.
+  if ! psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+    sudo_if su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'kechuang-test'\"" >/dev/null
+    PG_URL="postgres://postgres:kechuang-test@127.0.0.1:5432/test"
+  fi
+  local admin="${PG_URL%/test}/postgres"
+  if ! psql "$admin" -Atqc "select 1 from pg_database where datname = 'test'" | grep -q 1; then
+    psql "$admin" -qc 'CREATE DATABASE test' >/dev/null
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Chromium is not installed: installing Debian's chromium"
+    apt_install chromium chromium-driver
+  fi
+}
+
+ensure_e2e_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund)
+  fi
+}

@@ -1,0 +1,163 @@
+// Browser tests: the real kechuang binary on a fresh data directory with the demo
+// district, driven by Playwright (playwright-core) in Debian's Chromium.
+//
+// Environment: KECHUANG_BIN (default ../../target/debug/kechuang), CHROMIUM
+// (default /usr/bin/chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-e2e-'));
+let server, browser, base;
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.on('error', rej);
+  });
+}
+
+async function waitReady(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready');
+}
+
+function kc(...args) {
+  return execFileSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// A valid 统一社会信用代码 (GB 32100-2015) from 17 characters.
+function creditCode(first17) {
+  const cs = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += cs.indexOf(first17[i]) * (3 ** i % 31);
+  const r = 31 - (sum % 31);
+  return first17 + cs[r === 31 ? 0 : r];
+}
+
+before(async () => {
+  kc('demo', '--no-serve');
+  kc('user', 'add', '--username', 'e2eadmin', '--password', 'e2e-password', '--role', 'bureau_admin', '--display-name', '测试管理员');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitReady(base, 30000);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function loggedIn() {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(base + '/enterprises');
+  assert.match(page.url(), /\/login$/, 'an anonymous visitor is sent to the login page');
+  await page.fill('input[name=username]', 'e2eadmin');
+  await page.fill('input[name=password]', 'e2e-password');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/enterprises/);
+  return { context, page };
+}
+
+test('a wrong password is refused, the right one logs in', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', 'e2eadmin');
+  await page.fill('input[name=password]', 'not-the-password');
+  await page.click('button[type=submit]');
+  assert.equal(await page.locator('.alert').innerText(), '用户名或密码错误');
+  await page.fill('input[name=password]', 'e2e-password');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/enterprises/);
+  assert.match(await page.locator('header .who').innerText(), /测试管理员/);
+  await context.close();
+});
+
+test('the enterprise list pages and filters the demo district', async () => {
+  const { context, page } = await loggedIn();
+  const total = Number((await page.locator('h1 small').innerText()).match(/\d+/)[0]);
+  assert.ok(total > 1000, `demo district lists ${total} organisations`);
+  assert.equal(await page.locator('#enterprise-list tbody tr').count(), 20);
+  await page.selectOption('select[name=town]', '巴川街道');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/town=/);
+  const towns = await page.locator('#enterprise-list tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(towns.length > 0 && towns.every((t) => t === '巴川街道'), 'every row is in the chosen town');
+  await page.click('text=下一页');
+  await page.waitForURL(/page=2/);
+  assert.ok(await page.locator('#enterprise-list tbody tr').count() > 0);
+  await context.close();
+});
+
+test('a profile draws the indicator trend chart', async () => {
+  const { context, page } = await loggedIn();
+  await page.selectOption('select[name=qualification]', 'tech_enterprise');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/qualification=tech_enterprise/);
+  await page.locator('#enterprise-list tbody tr td a').first().click();
+  await page.waitForURL(/\/enterprises\/[0-9a-f-]{36}$/);
+  await page.waitForSelector('#trend-chart[data-rendered="rd_expense"] canvas', { timeout: 15000 });
+  const box = await page.locator('#trend-chart canvas').first().boundingBox();
+  assert.ok(box.width > 200 && box.height > 200, 'the chart has a size');
+  assert.ok(await page.locator('#indicator-table tbody tr').count() >= 10, 'the indicator table has rows');
+  assert.match(await page.locator('#indicator-table').innerText(), /同比/);
+  await page.selectOption('#indicator-select', 'operating_revenue');
+  await page.waitForSelector('#trend-chart[data-rendered="operating_revenue"]');
+  await context.close();
+});
+
+test('an import with a bad cell lists it and writes nothing; the fixed file imports', async () => {
+  const { context, page } = await loggedIn();
+  const good = creditCode('91500151E2E000001');
+  const bad = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+  const dir = mkdtempSync(join(tmpdir(), 'kechuang-e2e-files-'));
+  const header = '统一社会信用代码,企业名称,所属镇街,产业集群,是否规上工业企业\n';
+  const badFile = join(dir, 'bad.csv');
+  const goodFile = join(dir, 'good.csv');
+  writeFileSync(badFile, header + `${bad},重庆浏览器测试储能科技有限公司,巴川街道,新型储能,是\n`);
+  writeFileSync(goodFile, header + `${good},重庆浏览器测试储能科技有限公司,巴川街道,新型储能,是\n`);
+
+  await page.goto(base + '/import');
+  await page.setInputFiles('input[name=file]', badFile);
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#import-errors');
+  const row = await page.locator('#import-errors tbody tr').first().innerText();
+  assert.match(row, /校验位/, row);
+  assert.match(row, new RegExp(bad), 'the bad value is shown');
+  await page.goto(base + '/enterprises?q=' + encodeURIComponent('浏览器测试'));
+  assert.equal(await page.locator('#enterprise-list tbody tr td a').count(), 0, 'nothing was imported');
+
+  await page.goto(base + '/import');
+  await page.setInputFiles('input[name=file]', goodFile);
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#import-result');
+  assert.match(await page.locator('#import-result h2').innerText(), /导入成功/);
+  await page.goto(base + '/enterprises?q=' + encodeURIComponent('浏览器测试'));
+  assert.equal(await page.locator('#enterprise-list tbody tr td a').count(), 1);
+  rmSync(dir, { recursive: true, force: true });
+  await context.close();
+});
