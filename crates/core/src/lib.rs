@@ -27,6 +27,7 @@ pub mod filing;
 pub mod ids;
 pub mod indicator;
 pub mod ip;
+pub mod ladder;
 pub mod messages;
 pub mod money;
 pub mod org;

@@ -81,6 +81,16 @@ pub fn template(code: &str) -> &'static str {
         "column_without_header" => "{column}列有数据但没有表头",
         "too_many_columns" => "列数过多（上限{max}列）",
         "sheet_duplicate" => "工作表“{value}”与“{other}”是同一类表，请合并为一个工作表",
+        "year_out_of_range" => "年度超出范围（1949—2100）",
+        "ends_before_start" => "结束日期早于开始日期",
+        "rank_zero" => "排名从1开始",
+        "score_over_100" => "得分不能超过100分",
+        "local_points_over_15" => "特色化指标得分不能超过15分",
+        "grade_invalid" => "“{value}”不是有效的评价档次（A—E）",
+        "range_invalid" => "分数区间无效（下限不能大于上限，上限不超过{max}分）",
+        "before_pack_in_force" => "评价日期早于规则包 {pack} 的施行日期（{effective_from}）",
+        "no_pack_in_force" => "{date} 没有施行中的认定规则包",
+        "pack_unknown" => "未知的规则包“{value}”（可选 SME-2017、HTE-2016、SRDI-2022-63、SRDI-2026-2）",
         _ => "输入有误",
     }
 }
