@@ -28,6 +28,11 @@ pub struct AppConfig {
     pub session_hours: i64,
     /// Largest import file accepted, bytes.
     pub max_import_bytes: u64,
+    /// The cultivation-ladder rule settings and their region overrides.
+    pub ladder: kechuang_core::ladder::RuleConfig,
+    /// The district's division code (selects ladder region overrides for
+    /// enterprises whose facts do not name a region).
+    pub region: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -35,6 +40,8 @@ impl Default for AppConfig {
         Self {
             session_hours: 12,
             max_import_bytes: 512 * 1024 * 1024,
+            ladder: kechuang_core::ladder::RuleConfig::default(),
+            region: None,
         }
     }
 }

@@ -36,6 +36,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(u) => user(&settings, u).await,
         Command::Bench(b) => crate::bench::run(&settings, b).await,
+        Command::Evaluate(a) => evaluate(&settings, a).await,
+        Command::Ladder(l) => ladder(&settings, l).await,
     }
 }
 
@@ -67,11 +69,26 @@ async fn serve(settings: &Settings, app: App) -> anyhow::Result<ExitCode> {
         ..kechuang_web::WebConfig::default()
     };
     println!("kechuang 正在运行：http://{addr}  （Ctrl+C 停止）");
+    // The ladder follows the event log: an approved filing, a changed IP record,
+    // qualification or fact re-evaluates that enterprise within seconds.
+    let worker = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            loop {
+                let today = app.today();
+                if let Err(e) = kechuang_app::ops::ladder::catch_up(&app, today).await {
+                    tracing::warn!(error = %e, "ladder catch-up failed; retrying");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            }
+        })
+    };
     let state = kechuang_web::AppState::new(app.clone(), web);
     kechuang_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    worker.abort();
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -374,5 +391,112 @@ async fn user(settings: &Settings, u: &UserCommand) -> anyhow::Result<ExitCode> 
         }
     }
     app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_day(field: &str, s: Option<&str>) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    s.map(|d| kechuang_core::date::parse(field, d))
+        .transpose()
+        .map_err(|e| explain(AppError::Invalid(vec![e])))
+}
+
+async fn evaluate(
+    settings: &Settings,
+    a: &crate::config::EvaluateArgs,
+) -> anyhow::Result<ExitCode> {
+    use kechuang_core::ladder::PackId;
+    let pack = match &a.pack {
+        Some(p) => Some(PackId::parse(p).ok_or_else(|| {
+            explain(AppError::Invalid(vec![
+                kechuang_core::FieldError::new("pack", "pack_unknown").with("value", p),
+            ]))
+        })?),
+        None => None,
+    };
+    let date = parse_day("date", a.date.as_deref())?;
+    let (name, tiers) = if let Some(file) = &a.file {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let profile: kechuang_core::ladder::Profile = serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: 不是有效的企业画像 JSON：{e}", file.display()))?;
+        let today =
+            date.unwrap_or_else(|| kechuang_core::date::china_date_of(kechuang_store::now_us()));
+        let tiers =
+            kechuang_app::ops::ladder::evaluate_profile(&settings.app, &profile, today, pack)
+                .map_err(explain)?;
+        (profile.name, tiers)
+    } else {
+        let code = a.org.as_deref().unwrap_or_default();
+        let code = kechuang_core::credit_code::CreditCode::parse(code)
+            .map_err(|e| explain(AppError::Invalid(vec![e.at("org")])))?;
+        let app = settings.open_app().await?;
+        let mut db = app.store.read().await?;
+        let org = db.organisation_by_code(&code).await?.ok_or_else(|| {
+            anyhow::anyhow!("org: 统一社会信用代码 {} 不在企业库中", code.as_str())
+        })?;
+        drop(db);
+        let e = kechuang_app::ops::ladder::evaluate_org(&app, &Actor::cli(), &org.id, date, pack)
+            .await
+            .map_err(explain)?;
+        app.store.close().await;
+        (org.org.name, e.tiers)
+    };
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"name": name, "tiers": tiers}))?
+        );
+    } else {
+        println!("{name}");
+        for t in &tiers {
+            let score = t
+                .score
+                .map(|s| format!("  得分 {}—{}（合格线 {}）", s.min, s.max, s.pass_mark))
+                .unwrap_or_default();
+            println!("  {}［{}］：{}{score}", t.tier.zh(), t.pack, t.status.zh());
+            for c in t
+                .conditions
+                .iter()
+                .filter(|c| c.met != kechuang_core::ladder::Met::Yes)
+            {
+                let gap = c
+                    .gap
+                    .as_ref()
+                    .map(|g| format!("：{}", g.text))
+                    .unwrap_or_default();
+                println!(
+                    "    · {} {}，需 {}{gap}",
+                    c.name,
+                    c.actual.as_deref().unwrap_or("未知"),
+                    c.required
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn ladder(settings: &Settings, l: &crate::config::LadderCommand) -> anyhow::Result<ExitCode> {
+    use crate::config::LadderCommand;
+    let app = settings.open_app().await?;
+    let done = match l {
+        LadderCommand::CatchUp => {
+            let today = app.today();
+            kechuang_app::ops::ladder::catch_up(&app, today)
+                .await
+                .map_err(explain)?
+        }
+        LadderCommand::Refresh { date } => {
+            let day = parse_day("date", date.as_deref())?.unwrap_or_else(|| app.today());
+            kechuang_app::ops::ladder::evaluate_all(&app, day)
+                .await
+                .map_err(explain)?
+        }
+    };
+    app.store.close().await;
+    println!(
+        "已评价 {} 家企业（{} 家结果有变化），读取事件 {} 条。",
+        done.evaluated, done.changed, done.events
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -48,6 +48,46 @@ pub enum Command {
     User(UserCommand),
     /// Benchmarks that generate their own data and print figures.
     Bench(BenchArgs),
+    /// Evaluate an enterprise (or a profile file) against the tier rule packs.
+    Evaluate(EvaluateArgs),
+    /// The cultivation ladder's background work, run by hand.
+    #[command(subcommand)]
+    Ladder(LadderCommand),
+}
+
+/// `evaluate`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["org", "file"])))]
+pub struct EvaluateArgs {
+    /// The enterprise's 统一社会信用代码 (its evaluation is stored).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// A profile JSON file (docs/ladder-profile.md) for a firm not in the registry.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// One rule pack (SME-2017, HTE-2016, SRDI-2022-63, SRDI-2026-2); default: the
+    /// pack in force for each tier on the date.
+    #[arg(long)]
+    pub pack: Option<String>,
+    /// Evaluation date (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ladder`.
+#[derive(Debug, Subcommand)]
+pub enum LadderCommand {
+    /// Re-evaluate the enterprises touched by events since the last run.
+    CatchUp,
+    /// Evaluate every enterprise (after a rules change or on a new registry).
+    Refresh {
+        /// Evaluation date (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 /// `serve`.
@@ -215,6 +255,8 @@ struct FileSettings {
     secure_cookies: Option<bool>,
     session_hours: Option<i64>,
     max_import_mb: Option<u64>,
+    region: Option<String>,
+    ladder: Option<kechuang_core::ladder::RuleConfig>,
 }
 
 /// Everything a command needs, after layering.
@@ -292,6 +334,10 @@ impl Settings {
         if let Some(mb) = fs.max_import_mb {
             app.max_import_bytes = mb.saturating_mul(1024 * 1024);
         }
+        if let Some(l) = fs.ladder {
+            app.ladder = l;
+        }
+        app.region = fs.region;
         Ok(Settings {
             data_dir,
             database,

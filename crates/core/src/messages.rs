@@ -90,7 +90,16 @@ pub fn template(code: &str) -> &'static str {
         "range_invalid" => "分数区间无效（下限不能大于上限，上限不超过{max}分）",
         "before_pack_in_force" => "评价日期早于规则包 {pack} 的施行日期（{effective_from}）",
         "no_pack_in_force" => "{date} 没有施行中的认定规则包",
-        "pack_unknown" => "未知的规则包“{value}”（可选 SME-2017、HTE-2016、SRDI-2022-63、SRDI-2026-2）",
+        "pack_unknown" => {
+            "未知的规则包“{value}”（可选 SME-2017、HTE-2016、SRDI-2022-63、SRDI-2026-2）"
+        }
+        "pool_move_invalid" => "不能从“{from}”转为“{to}”（可转为：{allowed}）",
+        "tier_invalid" => {
+            "“{value}”不是可培育的梯度（tech_sme、innovative_sme、tech_innovative_sme、high_tech、srdi、little_giant）"
+        }
+        "facts_invalid" => "补充资料不是有效的 JSON：{value}",
+        "target_invalid" => "目标值应大于基期值",
+        "not_enterprise" => "只有企业可以进行梯度评价",
         _ => "输入有误",
     }
 }

@@ -9,20 +9,28 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 /// `(version, description, sqlite sql, postgres sql)`.
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    concat!(
-        include_str!("../migrations/0001_init.sql"),
-        "\n",
-        include_str!("../migrations/0001_init.sqlite.sql")
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        concat!(
+            include_str!("../migrations/0001_init.sql"),
+            "\n",
+            include_str!("../migrations/0001_init.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0001_init.sql"),
+            "\n",
+            include_str!("../migrations/0001_init.postgres.sql")
+        ),
     ),
-    concat!(
-        include_str!("../migrations/0001_init.sql"),
-        "\n",
-        include_str!("../migrations/0001_init.postgres.sql")
+    (
+        2,
+        "ladder",
+        include_str!("../migrations/0002_ladder.sql"),
+        include_str!("../migrations/0002_ladder.sql"),
     ),
-)];
+];
 
 fn migrator(postgres: bool) -> Migrator {
     Migrator::with_migrations(

@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, orgs};
+use crate::routes::{auth, filings, io, ladder, orgs};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -42,6 +42,20 @@ use utoipa::OpenApi;
         io::template,
         io::district,
         io::dashboard_figures,
+        ladder::latest,
+        ladder::evaluate,
+        ladder::history,
+        ladder::run,
+        ladder::evaluate_profile,
+        ladder::facts,
+        ladder::put_facts,
+        ladder::pool,
+        ladder::move_pool,
+        ladder::pool_moves,
+        ladder::alerts,
+        ladder::targets,
+        ladder::add_target,
+        ladder::delete_target,
     ),
     components(schemas(
         UserDto,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod dashboard;
 pub mod filing;
 pub mod ip;
+pub mod ladder;
 pub mod org;
 pub mod qualification;
 pub mod report;

@@ -9,4 +9,5 @@ mod demo;
 mod export;
 mod filing;
 mod import;
+mod ladder;
 mod org;

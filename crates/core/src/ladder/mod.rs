@@ -12,13 +12,17 @@
 //! explicitly ([`evaluate_pack`]), since reviews (复核) use old standards.
 
 pub mod band;
+pub mod facts;
 pub mod hte_2016;
 pub mod outcome;
 pub mod packs;
+pub mod pool;
 pub mod profile;
+pub mod registry;
 pub mod sme_2017;
 pub mod srdi_2022;
 pub mod srdi_2026;
+pub mod target;
 
 pub use outcome::{Condition, Gap, GapUnit, Met, ScoreItem, ScoreRange, Status, TierResult};
 pub use packs::{Context, PackId, RegionOverride, RuleConfig, Settings};

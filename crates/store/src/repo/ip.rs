@@ -18,7 +18,7 @@ pub struct IpRecordRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     ip_record_id: String,
     organisation_id: String,
     ip_type: String,

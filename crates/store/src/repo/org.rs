@@ -22,7 +22,7 @@ pub struct OrgRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct OrgRow {
+pub(crate) struct OrgRow {
     organisation_id: String,
     kind: String,
     credit_code: String,
@@ -38,7 +38,7 @@ struct OrgRow {
     updated_at: i64,
 }
 
-const ORG_COLUMNS: &str = "organisation_id, kind, credit_code, name, town, cluster, lon_micro, lat_micro, \
+pub(crate) const ORG_COLUMNS: &str = "organisation_id, kind, credit_code, name, town, cluster, lon_micro, lat_micro, \
      founded_on, above_scale, address, created_at, updated_at";
 
 /// Binds an organisation's id and attributes in `ORG_COLUMNS` order (the two

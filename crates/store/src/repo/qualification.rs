@@ -20,7 +20,7 @@ pub struct QualificationRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct QRow {
+pub(crate) struct QRow {
     qualification_id: String,
     organisation_id: String,
     kind: String,

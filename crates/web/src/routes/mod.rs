@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 pub(crate) mod filings;
 pub(crate) mod io;
+pub(crate) mod ladder;
 pub(crate) mod orgs;
 
 use crate::AppState;
@@ -14,6 +15,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(orgs::router())
         .merge(filings::router())
         .merge(io::router())
+        .merge(ladder::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
