@@ -9,6 +9,10 @@
 //!   qualification, top-20 ranking.
 //! * `profile` — an enterprise with 10 years of filings: the profile use case and
 //!   the whole profile page through the router.
+//! * `ladder` — N generated, internally consistent profiles evaluated against
+//!   every rule pack on one core (pure evaluation), then N enterprises with 8
+//!   quarters written to a scratch database and evaluated through the registry
+//!   path (load inputs, evaluate, store runs and current verdicts).
 
 use crate::config::{BenchArgs, BenchWhich, Settings};
 use anyhow::{Context, bail};
@@ -54,6 +58,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
     }
     if all || args.which == BenchWhich::Profile {
         out.insert("profile".into(), profile(settings, args.json).await?);
+    }
+    if all || args.which == BenchWhich::Ladder {
+        out.insert(
+            "ladder".into(),
+            ladder(settings, args.enterprises.unwrap_or(50_000), args.json).await?,
+        );
     }
     if args.json {
         println!("{}", Value::Object(out));
@@ -553,4 +563,134 @@ async fn profile(settings: &Settings, json: bool) -> anyhow::Result<Value> {
     Ok(
         json!({"backend": backend, "filings": 50, "profile_use_case_ms": {"median": use_case.0, "p95": use_case.1}, "profile_page_ms": {"median": page.0, "p95": page.1}}),
     )
+}
+
+/// A consistent generated profile (parts within their wholes).
+fn bench_profile(rng: &mut Rng, i: u32) -> kechuang_core::ladder::Profile {
+    use kechuang_core::ip::{Acquisition, IpType, LegalStatus};
+    use kechuang_core::ladder::profile::{HeldQualification, IpItem, Profile, YearFacts};
+    use rust_decimal::Decimal;
+    let d = |v: u64| Decimal::from(v);
+    let mut years = std::collections::BTreeMap::new();
+    let base = 200 + rng.below(40_000);
+    for (k, y) in (2022..=2025).enumerate() {
+        let rev = base * (100 + k as u64 * rng.below(20)) / 100;
+        let staff = 10 + rng.below(600);
+        years.insert(
+            y,
+            YearFacts {
+                operating_revenue: Some(d(rev)),
+                sales_revenue: Some(d(rev)),
+                main_revenue: Some(d(rev * (60 + rng.below(40)) / 100)),
+                high_tech_revenue: Some(d(rev * rng.below(90) / 100)),
+                total_revenue: Some(d(rev + rng.below(100))),
+                net_profit: Some(d(rev / 10)),
+                total_assets: Some(d(rev * 2)),
+                net_assets: Some(d(rev * (10 + rng.below(80)) / 100)),
+                total_cost: Some(d(rev * 9 / 10)),
+                staff: Some(d(staff)),
+                st_staff: Some(d(staff * rng.below(40) / 100)),
+                rd_staff: Some(d(staff * rng.below(30) / 100)),
+                rd_expense: Some(d(rev * rng.below(9) / 100)),
+                rd_domestic: Some(d(rev * rng.below(9) / 200)),
+                conversions: Some(rng.below(7) as u32),
+                ..YearFacts::default()
+            },
+        );
+    }
+    let day = |y: i32, m: u32| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default();
+    let ip = (0..rng.below(8))
+        .map(|k| IpItem {
+            ip_type: if k % 3 == 0 {
+                IpType::InventionPatent
+            } else {
+                IpType::UtilityModel
+            },
+            granted_on: Some(day(2018 + (k % 7) as i32, 3)),
+            status: LegalStatus::Valid,
+            acquisition: Acquisition::OwnRnd,
+            acquired_on: None,
+            used_in_hte: false,
+            high_value: false,
+            related_to_main_product: true,
+            applied: Some(true),
+            holder_rank: Some(1),
+        })
+        .collect();
+    let qualifications = if rng.below(4) == 0 {
+        vec![HeldQualification {
+            kind: QualificationKind::HighTech,
+            recognized_on: day(2023, 12),
+            valid_until: None,
+        }]
+    } else {
+        Vec::new()
+    };
+    Profile {
+        name: format!("基准企业{i}"),
+        registered_on: Some(day(2010 + (i % 12) as i32, 6)),
+        years,
+        ip,
+        qualifications,
+        ..Profile::default()
+    }
+}
+
+async fn ladder(settings: &Settings, n: u32, json: bool) -> anyhow::Result<Value> {
+    use kechuang_core::ladder::{Context, PackId, evaluate_pack};
+    let mut rng = Rng(2026);
+    let profiles: Vec<_> = (0..n).map(|i| bench_profile(&mut rng, i)).collect();
+    let ctx = Context::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).context("date")?);
+    // Pure evaluation on this thread: every pack for every firm.
+    let t0 = Instant::now();
+    let mut tiers = 0usize;
+    let mut eligible = 0usize;
+    for p in &profiles {
+        for pack in PackId::ALL {
+            let r = evaluate_pack(pack, p, &ctx).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            tiers += r.len();
+            eligible += r
+                .iter()
+                .filter(|t| t.status == kechuang_core::ladder::Status::Eligible)
+                .count();
+        }
+    }
+    let pure_s = t0.elapsed().as_secs_f64();
+    say(
+        json,
+        format!(
+            "ladder: every pack for {n} firms on one core: {:.2} s ({:.1} µs per firm, {tiers} tier results, {eligible} eligible)",
+            pure_s,
+            pure_s * 1e6 / f64::from(n.max(1))
+        ),
+    );
+    // The registry path on a scratch database.
+    let (app, _dir, backend) = scratch(settings).await?;
+    let reg_n = n.min(20_000);
+    generate(&app.store, reg_n, 8, 7, &|_, _| {}).await?;
+    let t1 = Instant::now();
+    let done = kechuang_app::ops::ladder::evaluate_all(&app, ctx.as_of)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reg_s = t1.elapsed().as_secs_f64();
+    say(
+        json,
+        format!(
+            "ladder: registry path ({backend}) {} enterprises loaded, evaluated and stored in {:.2} s ({:.0} per second)",
+            done.evaluated,
+            reg_s,
+            done.evaluated as f64 / reg_s.max(1e-9)
+        ),
+    );
+    app.store.close().await;
+    Ok(json!({
+        "firms": n,
+        "pure_seconds_all_packs": round(pure_s, 3),
+        "pure_us_per_firm": round(pure_s * 1e6 / f64::from(n.max(1)), 1),
+        "tier_results": tiers,
+        "registry_backend": backend,
+        "registry_enterprises": done.evaluated,
+        "registry_seconds": round(reg_s, 3),
+        "registry_per_second": round(done.evaluated as f64 / reg_s.max(1e-9), 0),
+    }))
 }

@@ -240,6 +240,8 @@ pub enum BenchWhich {
     Dashboard,
     /// The profile page of an enterprise with 10 years of filings.
     Profile,
+    /// Evaluating every rule pack for 50,000 firms (pure), and the registry path.
+    Ladder,
     /// All of them.
     All,
 }

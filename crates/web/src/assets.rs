@@ -20,6 +20,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../web/assets/app.js"),
     ),
     (
+        "ladder.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/assets/ladder.js"),
+    ),
+    (
         "echarts.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../../web/assets/vendor/echarts.min.js"),

@@ -132,6 +132,41 @@ fn current_rows(tiers: &[TierResult]) -> Vec<LadderCurrent> {
         .collect()
 }
 
+/// Manual-review results for a profile the rules refuse, naming each field.
+fn refused(
+    profile: &Profile,
+    as_of: NaiveDate,
+    pack: Option<PackId>,
+    errors: &[FieldError],
+) -> Vec<TierResult> {
+    let reasons: Vec<String> = errors
+        .iter()
+        .map(|e| format!("数据有误（{}）：{}", e.field, e.message()))
+        .collect();
+    let tiers: Vec<(QualificationKind, PackId)> = match pack {
+        Some(p) => p.tiers().iter().map(|&t| (t, p)).collect(),
+        None => LADDER
+            .iter()
+            .filter_map(|&t| PackId::in_force(t, as_of).map(|p| (t, p)))
+            .collect(),
+    };
+    tiers
+        .into_iter()
+        .map(|(tier, pack)| TierResult {
+            tier,
+            pack,
+            status: Status::ManualReview,
+            route: None,
+            score: None,
+            items: Vec::new(),
+            conditions: Vec::new(),
+            review_reasons: reasons.clone(),
+            warnings: Vec::new(),
+            held: profile.holds(tier, as_of),
+        })
+        .collect()
+}
+
 /// Stable code of a status.
 pub fn status_code(s: Status) -> &'static str {
     match s {
@@ -158,7 +193,16 @@ async fn evaluate_and_store(
     now: i64,
 ) -> AppResult<(String, bool)> {
     let profile = profile_from(input)?;
-    let tiers = evaluate_profile(&app.config, &profile, as_of, pack)?;
+    let tiers = match evaluate_profile(&app.config, &profile, as_of, pack) {
+        Ok(t) => t,
+        // Registry data the rules refuse (a part larger than its whole …) is
+        // not a reason to skip the firm: every tier goes to manual review with
+        // the fields named.
+        Err(AppError::Invalid(errors)) if !errors.iter().any(|e| e.field == "date") => {
+            refused(&profile, as_of, pack, &errors)
+        }
+        Err(e) => return Err(e),
+    };
     let inputs = serde_json::to_string(&profile).map_err(|e| AppError::Internal(e.into()))?;
     let hash = inputs_hash(&inputs, as_of, pack);
     if pack.is_none()

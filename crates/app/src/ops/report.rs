@@ -44,7 +44,7 @@ pub struct Range {
 }
 
 /// The figures of the district report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DistrictReport {
     /// The range.
     pub range: Range,
@@ -56,6 +56,45 @@ pub struct DistrictReport {
     pub srdi_enterprises: TierCount,
     /// R&D of 规上 industrial enterprises.
     pub rd_above_scale: RdFigure,
+    /// The cultivation ladder: who is ready for a tier, and the district targets.
+    pub cultivation: Cultivation,
+}
+
+/// The cultivation part of the report.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Cultivation {
+    /// Per tier code (`cultivation.ready.high_tech` …): enterprises whose latest
+    /// evaluation meets a tier they do not hold (eligible, or only awaiting
+    /// declarations and expert judgement).
+    pub ready: std::collections::BTreeMap<String, i64>,
+    /// The district targets, measured on the report's last day.
+    pub targets: Vec<TargetFigure>,
+}
+
+/// One district target in the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TargetFigure {
+    /// Name.
+    pub name: String,
+    /// Tier code.
+    pub tier: String,
+    /// Baseline count and date.
+    pub baseline_value: i64,
+    /// Baseline date.
+    pub baseline_date: NaiveDate,
+    /// Target count.
+    pub target_value: i64,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Count on the report's last day.
+    pub current: i64,
+    /// Share of the way, percent.
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub progress_pct: Option<Decimal>,
+    /// Forecast at the due date.
+    pub forecast: Option<i64>,
+    /// Whether the forecast reaches the target.
+    pub on_track: Option<bool>,
 }
 
 /// Parses `--from 2023-01 --to 2023-10` into the first and last day.
@@ -134,12 +173,35 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     let (Some(tech), Some(hte), Some(srdi)) = (it.next(), it.next(), it.next()) else {
         return Err(anyhow::anyhow!("tier counts").into());
     };
+    drop(db);
+    let ready = crate::ops::ladder::ready_counts(app)
+        .await?
+        .into_iter()
+        .collect();
+    let on = range.to.min(app.today());
+    let targets = crate::ops::ladder::targets(app, actor, on)
+        .await?
+        .into_iter()
+        .map(|t| TargetFigure {
+            name: t.name,
+            tier: t.tier,
+            baseline_value: t.baseline_value,
+            baseline_date: t.baseline_date,
+            target_value: t.target_value,
+            due_date: t.due_date,
+            current: t.progress.current,
+            progress_pct: t.progress.pct,
+            forecast: t.progress.forecast,
+            on_track: t.progress.on_track,
+        })
+        .collect();
     Ok(DistrictReport {
         range: range.clone(),
         tech_enterprises: tech,
         high_tech_enterprises: hte,
         srdi_enterprises: srdi,
         rd_above_scale,
+        cultivation: Cultivation { ready, targets },
     })
 }
 
@@ -225,7 +287,40 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         rd_amount,
         rd_yoy,
         to = r.range.to,
-    )
+    ) + &cultivation_markdown(&r.cultivation)
+}
+
+fn cultivation_markdown(c: &Cultivation) -> String {
+    let mut out =
+        String::from("\n## 梯度培育\n\n| 梯度 | 已具备条件、尚未取得的企业 |\n|---|---|\n");
+    for t in kechuang_core::ladder::LADDER {
+        if let Some(n) = c.ready.get(t.code()) {
+            out.push_str(&format!("| {} | {n} 家 |\n", t.zh()));
+        }
+    }
+    if !c.targets.is_empty() {
+        out.push_str(
+            "\n| 目标 | 基期 | 目标值 | 当前 | 进度 | 到期预测 |\n|---|---|---|---|---|---|\n",
+        );
+        for t in &c.targets {
+            out.push_str(&format!(
+                "| {} | {}（{}） | {}（{}前） | {} | {} | {} |\n",
+                t.name,
+                t.baseline_value,
+                t.baseline_date,
+                t.target_value,
+                t.due_date,
+                t.current,
+                t.progress_pct.map_or("—".into(), |p| format!("{p}%")),
+                match (t.forecast, t.on_track) {
+                    (Some(f), Some(true)) => format!("{f}（可完成）"),
+                    (Some(f), _) => format!("{f}（有差距）"),
+                    _ => "—".into(),
+                }
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -259,8 +354,13 @@ mod tests {
                 yoy_pct: Some(Decimal::new(-31, 1)),
                 enterprises: 2,
             },
+            cultivation: Cultivation {
+                ready: [("high_tech".to_string(), 7)].into_iter().collect(),
+                targets: Vec::new(),
+            },
         };
         let md = to_markdown(&r);
+        assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");
         assert!(
             md.contains("截至2023年10月31日，全区科技型企业数量达到10家，2023年1—10月新增2家"),
             "{md}"

@@ -8,4 +8,5 @@
 mod cmd;
 mod demo;
 mod kill;
+mod ladder;
 mod smoke;

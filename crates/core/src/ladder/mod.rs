@@ -124,3 +124,19 @@ pub fn evaluate_ladder(profile: &Profile, ctx: &Context) -> Result<Evaluation, V
 pub(crate) fn d(s: &str) -> rust_decimal::Decimal {
     s.parse().expect("decimal literal")
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_documented_example_profile_parses_and_validates() {
+        let p: super::Profile =
+            serde_json::from_str(include_str!("../../../../examples/profile.json"))
+                .expect("parses");
+        assert_eq!(p.years.len(), 3);
+        assert!(p.validate().is_ok(), "{:?}", p.validate());
+        let mut bad = p.clone();
+        bad.ip[0].granted_on = None;
+        let errs = bad.validate().unwrap_err();
+        assert_eq!(errs[0].field, "ip.0.granted_on");
+    }
+}

@@ -202,8 +202,14 @@ impl TierResult {
 
     /// "Ready": nothing certainly fails. Eligible, or in manual review only for
     /// undeclared facts and expert ranges — the bureau's list of firms to prepare.
+    /// A manual review without any evaluated condition (the profile was refused)
+    /// is not ready.
     pub fn ready(&self) -> bool {
-        self.status != Status::NotEligible
+        match self.status {
+            Status::Eligible => true,
+            Status::ManualReview => !self.conditions.is_empty(),
+            Status::NotEligible => false,
+        }
     }
 
     /// The unmet conditions with a computable gap, for the "distance to the tier".

@@ -4,6 +4,7 @@
 mod auth;
 mod filings;
 mod io;
+mod ladder;
 mod orgs;
 
 use crate::AppState;
@@ -91,4 +92,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(orgs::router())
         .merge(filings::router())
         .merge(io::router())
+        .merge(ladder::router())
 }

@@ -152,17 +152,20 @@ pub(crate) async fn put_facts(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Pool-board query (also built by the pool page).
+pub(crate) type PoolQueryPub = PoolQuery;
+
 /// Pool-board query.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PoolQuery {
-    tier: Option<String>,
-    town: Option<String>,
-    cluster: Option<String>,
-    stage: Option<String>,
-    not_held: Option<bool>,
-    max_unmet: Option<i32>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    pub(crate) tier: Option<String>,
+    pub(crate) town: Option<String>,
+    pub(crate) cluster: Option<String>,
+    pub(crate) stage: Option<String>,
+    pub(crate) not_held: Option<bool>,
+    pub(crate) max_unmet: Option<i32>,
+    pub(crate) page: Option<i64>,
+    pub(crate) per_page: Option<i64>,
 }
 
 pub(crate) fn pool_filter(q: &PoolQuery) -> Result<PoolFilter, AppError> {

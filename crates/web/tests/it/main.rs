@@ -7,5 +7,6 @@
 mod api;
 mod harness;
 mod io;
+mod ladder;
 mod pages;
 mod scope;
