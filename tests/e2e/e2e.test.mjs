@@ -161,3 +161,58 @@ test('an import with a bad cell lists it and writes nothing; the fixed file impo
   rmSync(dir, { recursive: true, force: true });
   await context.close();
 });
+
+async function loginAs(username, password) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return { context, page };
+}
+
+test('an enterprise reads its ladder with the gap to every tier', async () => {
+  const { context, page } = await loginAs('enterprise', 'Enterprise@2023');
+  await page.click('nav >> text=我的梯度培育');
+  await page.waitForURL(/\/enterprises\/[0-9a-f-]{36}\/ladder/);
+  const tiers = await page.locator('section.tier').count();
+  assert.ok(tiers >= 5, `one section per tier (${tiers})`);
+  const statuses = await page.locator('section.tier').evaluateAll((els) => els.map((e) => e.dataset.status));
+  assert.ok(statuses.every((s) => ['ok', 'review', 'no'].includes(s)), statuses.join());
+  assert.ok(await page.locator('section.tier table.conditions tbody tr').count() >= 10, 'conditions are listed');
+  assert.match(await page.locator('#tier-high_tech').innerText(), /高新技术企业/);
+  await context.close();
+});
+
+test('the bureau filters the cultivation pool and sets a doubling target with its chart', async () => {
+  const { context, page } = await loggedIn();
+  await page.click('nav >> text=培育库');
+  await page.waitForURL(/\/pool/);
+  assert.ok(await page.locator('#distances tbody tr').count() >= 5, 'a distance row per tier');
+  await page.selectOption('select[name=tier]', 'tech_sme');
+  await page.selectOption('select[name=not_held]', '0');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/tier=tech_sme/);
+  const n = Number((await page.locator('section.card h2').nth(1).innerText()).match(/(\d+) 家/)[1]);
+  assert.ok(n > 100, `the pool lists the demo firms (${n})`);
+  await page.locator('#pool tbody tr td a').first().click();
+  await page.waitForURL(/\/ladder#tier-tech_sme/);
+  await page.selectOption('#tier-tech_sme select[name=stage]', 'entered');
+  await page.click('#tier-tech_sme form button[type=submit]');
+  await page.waitForURL(/\/ladder$/);
+  assert.match(await page.locator('#tier-tech_sme').innerText(), /培育库：入库/);
+
+  await page.goto(base + '/targets');
+  await page.fill('input[name=name]', '高新技术企业数量翻番');
+  await page.selectOption('form select[name=tier]', 'high_tech');
+  await page.fill('input[name=baseline_date]', '2023-10-31');
+  await page.fill('input[name=multiple]', '2');
+  await page.fill('input[name=due_date]', '2027-12-31');
+  await page.click('form[action="/targets"] button[type=submit]');
+  await page.waitForURL(/\/targets$/);
+  await page.waitForSelector('.target .chart[data-rendered="1"] canvas', { timeout: 15000 });
+  assert.match(await page.locator('.target').first().innerText(), /350 家/, 'the target is twice the 175 of 2023-10-31');
+  await context.close();
+});

@@ -121,6 +121,10 @@ async fn demo(settings: &Settings, seed: u64, no_serve: bool) -> anyhow::Result<
             "示范区已生成：{} 家机构（其中企业 {} 家），{} 份指标填报，{} 条资质记录。",
             summary.organisations, summary.enterprises, summary.filings, summary.qualifications
         );
+        let done = kechuang_app::ops::ladder::catch_up(&app, app.today())
+            .await
+            .map_err(explain)?;
+        println!("梯度培育：已按现行规则评价 {} 家企业。", done.evaluated);
         summary.logins
     };
     println!("演示账号（用户名 / 密码 / 角色）：");

@@ -377,8 +377,17 @@ async fn template_doc(
     }))
 }
 
+async fn profile_doc(State(s): State<AppState>, PageSession(session): PageSession) -> Html<String> {
+    Html(render(&DocPage {
+        layout: Layout::new(&s, Some(&session), "ladder"),
+        title: "企业画像说明（梯度培育评价）".into(),
+        body: include_str!("../../../../docs/ladder-profile.md").into(),
+    }))
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
+        .route("/docs/ladder-profile", get(profile_doc))
         .route("/import", get(page).post(upload))
         .route("/export", get(export_page))
         .route("/report", get(report_page))

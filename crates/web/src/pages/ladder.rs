@@ -515,4 +515,253 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/pool", get(pool_page))
         .route("/targets", get(targets_page).post(add_target))
         .route("/targets/{id}/delete", post(delete_target))
+        .merge(facts_router())
+}
+
+/// A tri-state select: 未声明 / 是 / 否.
+fn tri(v: Option<bool>) -> &'static str {
+    match v {
+        None => "",
+        Some(true) => "1",
+        Some(false) => "0",
+    }
+}
+
+fn parse_tri(s: &str) -> Option<bool> {
+    match s {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "facts.html")]
+struct FactsPage {
+    layout: Layout,
+    org_id: String,
+    name: String,
+    bools: Vec<(&'static str, &'static str, &'static str)>,
+    hte_field: String,
+    hte_fields: Vec<&'static str>,
+    niche_since: String,
+    niche_share_pct: String,
+    product_field: String,
+    digital_level: String,
+    dev_year: i32,
+    dev_score: String,
+    local_points: String,
+    lists_json: String,
+}
+
+/// The 8 国家重点支持的高新技术领域 (§1.1 #3).
+const HTE_FIELDS: [&str; 8] = [
+    "电子信息",
+    "生物与新医药",
+    "航空航天",
+    "新材料",
+    "高技术服务",
+    "新能源与节能",
+    "资源与环境",
+    "先进制造与自动化",
+];
+
+async fn facts_page(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let org_id = OrgId(id);
+    let f = ladder::facts(&s.app, &session.actor, &org_id).await?;
+    let p = ladder::profile_of(&s.app, &session.actor, &org_id).await?;
+    let c = &f.compliance;
+    let m = &f.market;
+    let g = &f.management;
+    let year = chrono::Datelike::year(&s.app.today());
+    let lists = serde_json::json!({
+        "awards": f.awards, "institutions": f.institutions, "standards": f.standards, "financing": f.financing,
+    });
+    Ok(Html(render(&FactsPage {
+        layout: Layout::new(
+            &s,
+            Some(&session),
+            if session.actor.is_bureau() {
+                "enterprises"
+            } else {
+                "ladder"
+            },
+        ),
+        org_id: org_id.to_string(),
+        name: p.name,
+        bools: vec![
+            (
+                "mainland_resident",
+                "在中国境内（不含港澳台）注册的居民企业",
+                tri(c.mainland_resident),
+            ),
+            (
+                "not_restricted_industry",
+                "产品和服务不属于国家禁止、限制和淘汰类",
+                tri(c.not_restricted_industry),
+            ),
+            (
+                "no_major_incident",
+                "近一年未发生重大安全、重大质量事故或严重环境违法行为",
+                tri(c.no_major_incident),
+            ),
+            (
+                "good_standing",
+                "未发生科研严重失信行为，未列入经营异常名录和严重违法失信企业名单",
+                tri(c.good_standing),
+            ),
+            ("niche_top3", "细分市场占有率全国前三", tri(m.niche_top3)),
+            (
+                "strategic_emerging",
+                "主导产品属于《战略性新兴产业分类》",
+                tri(m.strategic_emerging),
+            ),
+            (
+                "key_area_product",
+                "主导产品属于核心基础零部件、关键软件等“品”的领域",
+                tri(m.key_area_product),
+            ),
+            (
+                "share_leading",
+                "主导产品细分市场占有率位于全省（全国）前列",
+                tri(m.share_leading),
+            ),
+            ("quality_award", "获得省级以上质量奖", tri(g.quality_award)),
+            (
+                "quality_certification",
+                "通过ISO 9001等质量管理体系认证",
+                tri(g.quality_certification),
+            ),
+            ("own_brand", "拥有自主品牌", tri(g.own_brand)),
+            (
+                "info_system",
+                "至少一项核心业务采用信息系统支撑",
+                tri(g.info_system),
+            ),
+        ],
+        hte_field: c.hte_field.clone().unwrap_or_default(),
+        hte_fields: HTE_FIELDS.to_vec(),
+        niche_since: m.niche_since.map(|y| y.to_string()).unwrap_or_default(),
+        niche_share_pct: m.niche_share_pct.map(|v| v.to_string()).unwrap_or_default(),
+        product_field: match m.product_field {
+            Some(kechuang_core::ladder::profile::ProductField::ChainKeyLink) => "chain_key_link",
+            Some(kechuang_core::ladder::profile::ProductField::Foundation) => "foundation",
+            Some(kechuang_core::ladder::profile::ProductField::Other) => "other",
+            None => "",
+        }
+        .to_string(),
+        digital_level: g.digital_level.map(|v| v.to_string()).unwrap_or_default(),
+        dev_year: year,
+        dev_score: f
+            .srdi_dev_score
+            .get(&year)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        local_points: f
+            .srdi_local_points
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        lists_json: serde_json::to_string_pretty(&lists).unwrap_or_default(),
+    })))
+}
+
+async fn save_facts(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Redirect, PageError> {
+    use kechuang_core::FieldError;
+    use kechuang_core::ladder::profile::ProductField;
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    session.check_csrf(&get("_csrf"))?;
+    let org_id = OrgId(id.clone());
+    let mut f = ladder::facts(&s.app, &session.actor, &org_id).await?;
+    let mut errs = Vec::new();
+    fn num<T: std::str::FromStr>(
+        errs: &mut Vec<FieldError>,
+        field: &'static str,
+        v: &str,
+    ) -> Option<T> {
+        if v.is_empty() {
+            return None;
+        }
+        v.parse()
+            .map_err(|_| errs.push(FieldError::new(field, "number_invalid").with("value", v)))
+            .ok()
+    }
+    f.compliance.mainland_resident = parse_tri(&get("mainland_resident"));
+    f.compliance.not_restricted_industry = parse_tri(&get("not_restricted_industry"));
+    f.compliance.no_major_incident = parse_tri(&get("no_major_incident"));
+    f.compliance.good_standing = parse_tri(&get("good_standing"));
+    f.compliance.hte_field = Some(get("hte_field")).filter(|v| !v.is_empty());
+    f.market.niche_top3 = parse_tri(&get("niche_top3"));
+    f.market.strategic_emerging = parse_tri(&get("strategic_emerging"));
+    f.market.key_area_product = parse_tri(&get("key_area_product"));
+    f.market.share_leading = parse_tri(&get("share_leading"));
+    f.market.niche_since = num(&mut errs, "niche_since", &get("niche_since"));
+    f.market.niche_share_pct = num(&mut errs, "niche_share_pct", &get("niche_share_pct"));
+    f.market.product_field = match get("product_field").as_str() {
+        "chain_key_link" => Some(ProductField::ChainKeyLink),
+        "foundation" => Some(ProductField::Foundation),
+        "other" => Some(ProductField::Other),
+        _ => None,
+    };
+    f.management.quality_award = parse_tri(&get("quality_award"));
+    f.management.quality_certification = parse_tri(&get("quality_certification"));
+    f.management.own_brand = parse_tri(&get("own_brand"));
+    f.management.info_system = parse_tri(&get("info_system"));
+    f.management.digital_level = num(&mut errs, "digital_level", &get("digital_level"));
+    let year = chrono::Datelike::year(&s.app.today());
+    match num::<u32>(&mut errs, "srdi_dev_score", &get("dev_score")) {
+        Some(v) => {
+            f.srdi_dev_score.insert(year, v);
+        }
+        None => {
+            f.srdi_dev_score.remove(&year);
+        }
+    }
+    f.srdi_local_points = num(&mut errs, "srdi_local_points", &get("local_points"));
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Lists {
+        #[serde(default)]
+        awards: Vec<kechuang_core::ladder::profile::Award>,
+        #[serde(default)]
+        institutions: Vec<kechuang_core::ladder::profile::Institution>,
+        #[serde(default)]
+        standards: Vec<kechuang_core::ladder::profile::StandardDrafted>,
+        #[serde(default)]
+        financing: Vec<kechuang_core::ladder::profile::EquityRound>,
+    }
+    let lists = get("lists");
+    if !lists.is_empty() {
+        match serde_json::from_str::<Lists>(&lists) {
+            Ok(l) => {
+                f.awards = l.awards;
+                f.institutions = l.institutions;
+                f.standards = l.standards;
+                f.financing = l.financing;
+            }
+            Err(e) => errs.push(FieldError::new("lists", "facts_invalid").with("value", e)),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs).into());
+    }
+    ladder::put_facts(&s.app, &session.actor, &org_id, &f).await?;
+    Ok(Redirect::to(&format!("/enterprises/{id}/ladder")))
+}
+
+pub(crate) fn facts_router() -> Router<AppState> {
+    Router::new().route("/enterprises/{id}/facts", get(facts_page).post(save_facts))
 }

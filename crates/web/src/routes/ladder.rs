@@ -20,6 +20,11 @@ use kechuang_store::PoolFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+fn from_body<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, AppError> {
+    serde_json::from_value(body)
+        .map_err(|e| AppError::invalid(FieldError::new("body", "json_invalid").with("value", e)))
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Json<Value>, ApiError> {
     Ok(Json(
         serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))?,
@@ -146,9 +151,13 @@ pub(crate) async fn put_facts(
     State(s): State<AppState>,
     ApiSession(session): ApiSession,
     Path(id): Path<String>,
-    ApiJson(f): ApiJson<Facts>,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<StatusCode, ApiError> {
-    ladder::put_facts(&s.app, &session.actor, &OrgId(id), &f).await?;
+    let id = OrgId(id);
+    // Access first: someone else's enterprise is not even validated against.
+    ladder::facts(&s.app, &session.actor, &id).await?;
+    let f: Facts = from_body(body)?;
+    ladder::put_facts(&s.app, &session.actor, &id, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -247,21 +256,17 @@ pub(crate) async fn move_pool(
     State(s): State<AppState>,
     ApiSession(session): ApiSession,
     Path(id): Path<String>,
-    ApiJson(m): ApiJson<MoveRequest>,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<StatusCode, ApiError> {
+    let id = OrgId(id);
+    ladder::pool_of(&s.app, &session.actor, &id).await?;
+    session.actor.require_bureau()?;
+    let m: MoveRequest = from_body(body)?;
     let tier = ladder::parse_tier(&m.tier)?;
     let stage = Stage::parse(&m.stage).ok_or_else(|| {
         AppError::invalid(FieldError::new("stage", "pool_move_invalid").with("to", &m.stage))
     })?;
-    ladder::move_pool(
-        &s.app,
-        &session.actor,
-        &OrgId(id),
-        tier,
-        stage,
-        m.note.as_deref(),
-    )
-    .await?;
+    ladder::move_pool(&s.app, &session.actor, &id, tier, stage, m.note.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

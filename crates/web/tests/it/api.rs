@@ -256,6 +256,20 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/exports/templates/{kind}"),
     ("GET", "/api/v1/reports/district"),
     ("GET", "/api/v1/dashboard"),
+    ("GET", "/api/v1/enterprises/{id}/ladder"),
+    ("POST", "/api/v1/enterprises/{id}/ladder"),
+    ("GET", "/api/v1/enterprises/{id}/ladder/history"),
+    ("GET", "/api/v1/enterprises/{id}/facts"),
+    ("PUT", "/api/v1/enterprises/{id}/facts"),
+    ("GET", "/api/v1/enterprises/{id}/pool"),
+    ("POST", "/api/v1/enterprises/{id}/pool"),
+    ("GET", "/api/v1/ladder/runs/{run_id}"),
+    ("POST", "/api/v1/ladder/evaluate"),
+    ("GET", "/api/v1/ladder/pool"),
+    ("GET", "/api/v1/ladder/alerts"),
+    ("GET", "/api/v1/ladder/targets"),
+    ("POST", "/api/v1/ladder/targets"),
+    ("DELETE", "/api/v1/ladder/targets/{id}"),
 ];
 
 #[tokio::test]

@@ -111,6 +111,67 @@ async fn an_enterprise_reads_its_ladder_and_the_bureau_moves_it_through_the_pool
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.text().contains("重庆测试1储能科技有限公司"));
 
+    // The facts form: a bad list is named and changes nothing; a good one saves.
+    let ent_csrf = ent.csrf.clone();
+    let bad = t
+        .form(
+            &ent,
+            &format!("/enterprises/{a}/facts"),
+            &[
+                ("_csrf", &ent_csrf),
+                ("good_standing", "1"),
+                ("lists", "{\"awards\": 3}"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bad.text()
+    );
+    assert!(
+        bad.text().contains("lists") || bad.text().contains("补充资料"),
+        "{}",
+        bad.text()
+    );
+    let facts = t
+        .get(&ent, &format!("/api/v1/enterprises/{a}/facts"))
+        .await
+        .json();
+    assert!(facts["compliance"]["good_standing"].is_null(), "{facts}");
+    let ok = t
+        .form(
+            &ent,
+            &format!("/enterprises/{a}/facts"),
+            &[
+                ("_csrf", &ent_csrf),
+                ("good_standing", "1"),
+                ("niche_since", "2019"),
+                (
+                    "lists",
+                    "{\"awards\": [{\"level\": \"provincial\", \"year\": 2025, \"rank\": 1}]}",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let facts = t
+        .get(&ent, &format!("/api/v1/enterprises/{a}/facts"))
+        .await
+        .json();
+    assert_eq!(facts["compliance"]["good_standing"], true);
+    assert_eq!(facts["market"]["niche_since"], 2019);
+    assert_eq!(facts["awards"][0]["rank"], 1);
+    assert_eq!(
+        facts["compliance"]["no_major_incident"], true,
+        "kept from the API call"
+    );
+    assert_eq!(
+        t.get(&ent, &format!("/enterprises/{a}/facts")).await.status,
+        StatusCode::OK
+    );
+
     // Targets: add by form, listed with progress.
     let add = t
         .form(
