@@ -90,7 +90,9 @@ pub fn template(code: &str) -> &'static str {
         "range_invalid" => "分数区间无效（下限不能大于上限，上限不超过{max}分）",
         "before_pack_in_force" => "评价日期早于规则包 {pack} 的施行日期（{effective_from}）",
         "no_pack_in_force" => "{date} 没有施行中的认定规则包",
-        "pack_unknown" => "未知的规则包“{value}”（可选 SME-2017、HTE-2016、SRDI-2022-63、SRDI-2026-2）",
+        "pack_unknown" => {
+            "未知的规则包“{value}”（可选 SME-2017、HTE-2016、SRDI-2022-63、SRDI-2026-2）"
+        }
         _ => "输入有误",
     }
 }

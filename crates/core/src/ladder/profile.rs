@@ -608,13 +608,10 @@ impl Profile {
                 }
                 if c.commissioned_abroad > c.commissioned {
                     errs.push(
-                        FieldError::new(
-                            p("rd_categories.commissioned_abroad"),
-                            "exceeds_whole",
-                        )
-                        .with("whole", "commissioned")
-                        .with("value", c.commissioned_abroad)
-                        .with("whole_value", c.commissioned),
+                        FieldError::new(p("rd_categories.commissioned_abroad"), "exceeds_whole")
+                            .with("whole", "commissioned")
+                            .with("value", c.commissioned_abroad)
+                            .with("whole_value", c.commissioned),
                     );
                 }
             }
