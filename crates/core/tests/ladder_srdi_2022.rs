@@ -16,10 +16,10 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
+    s.parse().expect("fixture")
 }
 fn day(y: i32, m: u32, dd: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    NaiveDate::from_ymd_opt(y, m, dd).expect("fixture")
 }
 /// Evaluated on 2025-06-30: 上年度 = 2024, 近2年 = 2023–2024.
 fn ctx() -> Context {
@@ -125,7 +125,7 @@ fn lg(p: &Profile) -> TierResult {
     srdi_2022::giant::little_giant(p, &ctx())
 }
 fn y24(p: &mut Profile) -> &mut YearFacts {
-    p.years.get_mut(&2024).unwrap()
+    p.years.get_mut(&2024).expect("fixture")
 }
 
 /// Ratio x % of 营业收入 with revenue 10,000万 in 2024.
@@ -176,7 +176,7 @@ fn srdi2022_a1_growth_bands() {
         ("15", 20),
     ] {
         let mut p = base();
-        p.years.get_mut(&2023).unwrap().main_revenue = Some(d("100"));
+        p.years.get_mut(&2023).expect("fixture").main_revenue = Some(d("100"));
         y24(&mut p).main_revenue = Some(d("100") + d(g));
         assert_eq!(
             pts(&innov(&p), "innov.score.growth"),
@@ -287,7 +287,7 @@ fn srdi2022_a1_ip_transferred_less_than_one_year_does_not_count() {
                 .items
                 .iter()
                 .find(|i| i.id == "innov.score.ip")
-                .unwrap()
+                .expect("fixture")
                 .basis;
             assert!(basis.contains("受让未满1年"), "{basis}");
         }
@@ -327,13 +327,13 @@ fn sub_minimum_firm() -> Profile {
 fn srdi2022_a1_sub_minimum_fails_despite_total_over_60() {
     // §3.1 创新型: ≥ 60 AND 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15.
     let r = innov(&sub_minimum_firm());
-    assert_eq!(r.score.unwrap().min, 65);
+    assert_eq!(r.score.expect("fixture").min, 65);
     assert_eq!(cond(&r, "innov.min_innovation").met, Met::No);
     assert_eq!(
         cond(&r, "innov.min_innovation")
             .gap
             .as_ref()
-            .unwrap()
+            .expect("fixture")
             .amount,
         d("15")
     );
@@ -349,7 +349,7 @@ fn srdi2022_a1_sub_minimums_at_their_boundaries_pass() {
     f.rd_expense = Some(d("100"));
     f.main_revenue = Some(d("5500"));
     f.net_assets = Some(d("2000"));
-    p.years.get_mut(&2023).unwrap().main_revenue = Some(d("5000"));
+    p.years.get_mut(&2023).expect("fixture").main_revenue = Some(d("5000"));
     p.market.strategic_emerging = Some(false);
     let r = innov(&p);
     for id in [
@@ -359,10 +359,10 @@ fn srdi2022_a1_sub_minimums_at_their_boundaries_pass() {
     ] {
         assert_eq!(cond(&r, id).met, Met::Yes, "{id}");
     }
-    assert_eq!(r.score.unwrap().min, 50);
+    assert_eq!(r.score.expect("fixture").min, 50);
     assert_eq!(r.status, Status::NotEligible);
     assert_eq!(
-        cond(&r, "innov.route").gap.as_ref().unwrap().unit,
+        cond(&r, "innov.route").gap.as_ref().expect("fixture").unit,
         GapUnit::Point
     );
     // The full base firm passes everything on the score route.
@@ -453,14 +453,14 @@ fn srdi2022_a1_direct_conditions_each_suffice() {
 #[test]
 fn srdi2022_a1_missing_growth_year_is_a_range_not_a_pass() {
     let mut p = sub_minimum_firm();
-    p.years.get_mut(&2023).unwrap().main_revenue = None;
+    p.years.get_mut(&2023).expect("fixture").main_revenue = None;
     let r = innov(&p);
     assert_eq!(pts(&r, "innov.score.growth"), (0, 20));
     let basis = &r
         .items
         .iter()
         .find(|i| i.id == "innov.score.growth")
-        .unwrap()
+        .expect("fixture")
         .basis;
     assert!(basis.contains("缺少2023年度主营业务收入数据"), "{basis}");
 }
@@ -504,8 +504,8 @@ fn srdi2022_a2_average_growth_bands() {
     ] {
         let k = Decimal::ONE + d(g) / d("100");
         let mut p = base();
-        p.years.get_mut(&2022).unwrap().main_revenue = Some(d("10000"));
-        p.years.get_mut(&2023).unwrap().main_revenue = Some(d("10000") * k);
+        p.years.get_mut(&2022).expect("fixture").main_revenue = Some(d("10000"));
+        p.years.get_mut(&2023).expect("fixture").main_revenue = Some(d("10000") * k);
         y24(&mut p).main_revenue = Some(d("10000") * k * k);
         y24(&mut p).operating_revenue = Some(d("20000"));
         assert_eq!(pts(&a2(&p), "srdi22.score.growth"), (want, want), "{g} %");
@@ -644,7 +644,7 @@ fn srdi2022_a2_local_points_pluggable() {
     let r = a2(&p);
     assert_eq!(pts(&r, "srdi22.score.local"), (0, 15));
     // The base firm passes even with 0 local points: a warning, no review.
-    assert!(r.score.unwrap().min >= 60);
+    assert!(r.score.expect("fixture").min >= 60);
     assert_eq!(r.status, Status::Eligible);
     assert!(
         r.warnings
@@ -660,7 +660,7 @@ fn srdi2022_a2_local_points_pluggable() {
     p.management.own_brand = Some(false);
     y24(&mut p).net_profit = Some(d("0"));
     let r = a2(&p);
-    let s = r.score.unwrap();
+    let s = r.score.expect("fixture");
     assert!(s.min < 60 && s.max >= 60, "{s:?}");
     assert!(
         r.review_reasons
@@ -771,7 +771,7 @@ fn srdi2022_a2_preconditions_and_gaps() {
     p.market.niche_since = Some(2024);
     let c = cond(&a2(&p), "srdi22.niche").clone();
     assert_eq!(
-        (c.met, c.gap.unwrap().text),
+        (c.met, c.gap.expect("fixture").text),
         (Met::No, "还需 1 年".to_string())
     );
     p.market.niche_since = Some(2023);
@@ -782,11 +782,11 @@ fn srdi2022_a2_preconditions_and_gaps() {
     y24(&mut p).operating_revenue = Some(d("1000"));
     let c = cond(&a2(&p), "srdi22.rd").clone();
     assert_eq!(c.met, Met::No);
-    assert_eq!(c.gap.as_ref().unwrap().text, "还需研发投入 ¥100");
+    assert_eq!(c.gap.as_ref().expect("fixture").text, "还需研发投入 ¥100");
     y24(&mut p).rd_expense = Some(d("100"));
     y24(&mut p).operating_revenue = Some(d("3400"));
     let c = cond(&a2(&p), "srdi22.rd").clone();
-    assert_eq!(c.gap.as_ref().unwrap().amount, d("20000"));
+    assert_eq!(c.gap.as_ref().expect("fixture").amount, d("20000"));
     y24(&mut p).operating_revenue = Some(d("3333.33"));
     assert_eq!(cond(&a2(&p), "srdi22.rd").met, Met::Yes);
     y24(&mut p).rd_expense = None;
@@ -800,7 +800,7 @@ fn srdi2022_a2_preconditions_and_gaps() {
     y24(&mut p).rd_expense = Some(d("100"));
     let c = cond(&a2(&p), "srdi22.revenue").clone();
     assert_eq!(
-        (c.met, c.gap.unwrap().text),
+        (c.met, c.gap.expect("fixture").text),
         (Met::No, "还需营业收入 ¥100".to_string())
     );
     p.financing.push(EquityRound {
@@ -827,7 +827,7 @@ fn srdi2022_a2_direct_conditions_replace_the_score() {
         p
     };
     let r = a2(&weak());
-    assert!(r.score.unwrap().max < 60, "{:?}", r.score);
+    assert!(r.score.expect("fixture").max < 60, "{:?}", r.score);
     assert_eq!(r.status, Status::NotEligible);
     let award = |level, rank| Award {
         level,
@@ -855,14 +855,14 @@ fn srdi2022_a2_direct_conditions_replace_the_score() {
         ),
         (
             Box::new(|p: &mut Profile| {
-                p.years.get_mut(&2023).unwrap().rd_expense = Some(d("1000"));
+                p.years.get_mut(&2023).expect("fixture").rd_expense = Some(d("1000"));
                 y24(p).rd_expense = Some(d("1000"));
             }),
             true,
         ),
         (
             Box::new(|p: &mut Profile| {
-                p.years.get_mut(&2023).unwrap().rd_expense = Some(d("999.99"));
+                p.years.get_mut(&2023).expect("fixture").rd_expense = Some(d("999.99"));
                 y24(p).rd_expense = Some(d("1000"));
             }),
             false,
@@ -913,7 +913,7 @@ fn srdi2022_lg_full_firm_is_eligible_and_each_aspect_can_fail() {
     // §3.1 小巨人: 专 精 特 新 链 品.
     let r = lg(&base());
     assert_eq!(r.status, Status::Eligible, "{:#?}", r.conditions);
-    let checks: Vec<(&str, Box<dyn Fn(&mut Profile)>)> = vec![
+    let checks: Vec<(&str, Edit)> = vec![
         (
             "lg22.niche",
             Box::new(|p| p.market.niche_since = Some(2023)),
@@ -972,10 +972,10 @@ fn srdi2022_lg_full_firm_is_eligible_and_each_aspect_can_fail() {
 fn srdi2022_lg_new_rd_by_revenue_band() {
     // §3.1 小巨人 新 #1: ≥ 1亿 → 3 % each year; 5000万–1亿 → 6 %; < 5000万 → equity path.
     let mut p = base(); // revenue 10,000万: 2023 450/9000 = 5 %, 2024 600/10000 = 6 %.
-    p.years.get_mut(&2023).unwrap().rd_expense = Some(d("269.99"));
+    p.years.get_mut(&2023).expect("fixture").rd_expense = Some(d("269.99"));
     let c = cond(&lg(&p), "lg22.new_rd").clone();
-    assert_eq!((c.met, c.gap.unwrap().amount), (Met::No, d("100")));
-    p.years.get_mut(&2023).unwrap().rd_expense = Some(d("270"));
+    assert_eq!((c.met, c.gap.expect("fixture").amount), (Met::No, d("100")));
+    p.years.get_mut(&2023).expect("fixture").rd_expense = Some(d("270"));
     assert_eq!(cond(&lg(&p), "lg22.new_rd").met, Met::Yes);
     // 9,999.99万: 6 % of the 2-year total (9000 + 9999.99) = 1139.9994.
     let mut p = base();
@@ -1046,10 +1046,10 @@ fn srdi2022_worked_example_matches_the_doc() {
     let p: Profile = serde_json::from_str(include_str!(
         "../../../examples/ladder/srdi-2022-63-example.json"
     ))
-    .unwrap();
-    p.validate().unwrap();
+    .expect("fixture");
+    p.validate().expect("fixture");
     let ctx = Context::on(day(2025, 6, 30));
-    let rs = kechuang_core::ladder::evaluate_pack(PackId::Srdi2022, &p, &ctx).unwrap();
+    let rs = kechuang_core::ladder::evaluate_pack(PackId::Srdi2022, &p, &ctx).expect("fixture");
     let (inn, sr, lgr) = (&rs[0], &rs[1], &rs[2]);
 
     // 创新型: 15 + 20 + 20 + 10 + 10 + 20 = 95.
@@ -1063,7 +1063,7 @@ fn srdi2022_worked_example_matches_the_doc() {
     ] {
         assert_eq!(pts(inn, id), (v, v), "{id}");
     }
-    assert_eq!(inn.score.unwrap().min, 95);
+    assert_eq!(inn.score.expect("fixture").min, 95);
     assert_eq!(inn.status, Status::Eligible);
 
     // 专精特新: 专业化 5+10+3+3, 精细化 3+5+8+5, 特色化 0–15, 创新能力 8+6+5+4 = 65–80.
@@ -1084,7 +1084,7 @@ fn srdi2022_worked_example_matches_the_doc() {
     ] {
         assert_eq!(pts(sr, id), v, "{id}");
     }
-    let s = sr.score.unwrap();
+    let s = sr.score.expect("fixture");
     assert_eq!((s.min, s.max), (65, 80));
     for id in [
         "srdi22.niche",
@@ -1100,13 +1100,16 @@ fn srdi2022_worked_example_matches_the_doc() {
     let failed: Vec<&str> = lgr.gaps().map(|c| c.id.as_str()).collect();
     assert_eq!(failed, vec!["lg22.share", "lg22.new_rd", "lg22.chain"]);
     assert_eq!(
-        cond(lgr, "lg22.share").gap.as_ref().unwrap().text,
+        cond(lgr, "lg22.share").gap.as_ref().expect("fixture").text,
         "还需提高 3.5 个百分点"
     );
     assert_eq!(lgr.status, Status::NotEligible);
 }
 
 // ---------- Properties ----------
+
+/// A change to a profile.
+type Edit = Box<dyn Fn(&mut Profile)>;
 
 fn rank(s: Status) -> u8 {
     match s {
@@ -1135,7 +1138,7 @@ fn arb_firm() -> impl Strategy<Value = Profile> {
                 f.rd_expense = Some(Decimal::from(rd));
                 f.net_profit = Some(Decimal::from(profit));
                 f.net_assets = Some(d("10000") - Decimal::from(debt * 100));
-                p.years.get_mut(&2023).unwrap().main_revenue = Some(Decimal::from(prev));
+                p.years.get_mut(&2023).expect("fixture").main_revenue = Some(Decimal::from(prev));
                 p.ip.truncate(inventions as usize);
                 p.market.niche_since = Some(since);
                 p.srdi_local_points = local;
@@ -1151,7 +1154,7 @@ proptest! {
     fn more_rd_never_lowers_a_score_or_an_eligibility(p in arb_firm(), extra in 1u32..5_000) {
         let mut q = p.clone();
         let f = y24(&mut q);
-        f.rd_expense = Some(f.rd_expense.unwrap() + Decimal::from(extra));
+        f.rd_expense = Some(f.rd_expense.expect("fixture") + Decimal::from(extra));
         for (a, b) in srdi_2022::evaluate(&p, &ctx()).iter().zip(srdi_2022::evaluate(&q, &ctx()).iter()) {
             if let (Some(x), Some(y)) = (a.score, b.score) {
                 prop_assert!(y.min >= x.min && y.max >= x.max, "{:?} {:?} -> {:?}", a.tier, x, y);
@@ -1181,12 +1184,12 @@ proptest! {
     ) {
         let mut p = base();
         for y in [2023, 2024] {
-            let f = p.years.get_mut(&y).unwrap();
+            let f = p.years.get_mut(&y).expect("fixture");
             f.operating_revenue = Some(Decimal::from(rev));
             f.rd_expense = Some(Decimal::from(rev) * Decimal::from(rd_pct) / d("100"));
         }
-        p.years.get_mut(&2022).unwrap().main_revenue = Some((Decimal::from(rev) * Decimal::from(main_pct) / d("100")) * d("0.8"));
-        p.years.get_mut(&2023).unwrap().main_revenue = Some((Decimal::from(rev) * Decimal::from(main_pct) / d("100")) * d("0.9"));
+        p.years.get_mut(&2022).expect("fixture").main_revenue = Some((Decimal::from(rev) * Decimal::from(main_pct) / d("100")) * d("0.8"));
+        p.years.get_mut(&2023).expect("fixture").main_revenue = Some((Decimal::from(rev) * Decimal::from(main_pct) / d("100")) * d("0.9"));
         let f = y24(&mut p);
         f.main_revenue = Some(Decimal::from(rev) * Decimal::from(main_pct) / d("100"));
         f.net_assets = Some(d("10000") - Decimal::from(debt * 100));
