@@ -1,6 +1,10 @@
 //! The enterprises of the demo district: who they are, where, since when, and how
 //! big.
 //!
+//! The register of the snapshot ([`plan`]) is drawn first and never changes; the
+//! firms founded after it ([`plan_founded_after`]) come from their own stream,
+//! continuing the same list of trade names.
+//!
 //! Two firms are fixed: 重庆炙焱动力制造有限公司, the motorcycle maker of the
 //! second report (its smart assembly line is the line module's demo), and a
 //! "showcase" energy-storage firm that the demo's enterprise login acts for. The
@@ -10,7 +14,7 @@ use super::clusters::{CLUSTERS, cluster_index};
 use super::geography::{self, TOWNS, town_index};
 use super::names::{self, CodeMaker};
 use super::rng::Rng;
-use super::targets::ymd;
+use super::targets::{FOUNDED_AFTER_SNAPSHOT, HORIZON, SNAPSHOT, ymd};
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use kechuang_core::credit_code::CreditCode;
@@ -75,9 +79,53 @@ pub(crate) fn plan(seed: u64, codes: &mut CodeMaker) -> AppResult<Vec<Firm>> {
             1 => Special::Showcase,
             _ => Special::None,
         };
-        firms.push(firm(&mut rng, &mut trade, codes, special)?);
+        firms.push(firm(&mut rng, &mut trade, codes, special, None)?);
     }
     Ok(firms)
+}
+
+/// Plans the firms founded after the snapshot ([`FOUNDED_AFTER_SNAPSHOT`]), after
+/// the register `before` (whose trade names they do not reuse). Call it after
+/// every other credit code of the district has been claimed, so those stay as
+/// they were.
+pub(crate) fn plan_founded_after(
+    seed: u64,
+    before: &[Firm],
+    codes: &mut CodeMaker,
+) -> AppResult<Vec<Firm>> {
+    let mut rng = Rng::stream(seed, "enterprises-horizon");
+    let used = before
+        .iter()
+        .filter(|f| f.special != Special::Zhiyan)
+        .count();
+    let mut trade = names::trade_names(&mut Rng::stream(seed, "trade-names"))
+        .into_iter()
+        .skip(used);
+    let mut out = Vec::new();
+    for (year, n) in FOUNDED_AFTER_SNAPSHOT {
+        let from = if year == SNAPSHOT.year() {
+            SNAPSHOT + chrono::TimeDelta::days(1)
+        } else {
+            ymd(year, 1, 1)
+        };
+        let to = if year == HORIZON.year() {
+            ymd(year, 6, 30)
+        } else {
+            ymd(year, 12, 31)
+        };
+        for _ in 0..n {
+            let founded = rng.date_between(from, to);
+            out.push(firm(
+                &mut rng,
+                &mut trade,
+                codes,
+                Special::None,
+                Some(founded),
+            )?);
+        }
+    }
+    out.sort_by_key(|f| f.founded);
+    Ok(out)
 }
 
 fn firm(
@@ -85,6 +133,7 @@ fn firm(
     trade: &mut impl Iterator<Item = String>,
     codes: &mut CodeMaker,
     special: Special,
+    founded: Option<NaiveDate>,
 ) -> AppResult<Firm> {
     let missing = |what: &str| AppError::Internal(anyhow::anyhow!("demo: {what}"));
     let cluster = match special {
@@ -113,10 +162,11 @@ fn firm(
             rng.weighted(&weights)
         }
     };
-    let founded = match special {
-        Special::Zhiyan => ymd(2006, 8, 18),
-        Special::Showcase => ymd(2016, 3, 1) + chrono::TimeDelta::days(rng.between(0, 200)),
-        Special::None => founding_date(rng, c.young),
+    let founded = match (special, founded) {
+        (_, Some(day)) => day,
+        (Special::Zhiyan, None) => ymd(2006, 8, 18),
+        (Special::Showcase, None) => ymd(2016, 3, 1) + chrono::TimeDelta::days(rng.between(0, 200)),
+        (Special::None, None) => founding_date(rng, c.young),
     };
     let age_class = founded.year();
     let above_scale = match special {

@@ -21,7 +21,9 @@ use super::enterprises::{ABOVE_SCALE_WAN, Firm, Special};
 use super::ip::IpFact;
 use super::qualifications::{FirmTiers, Tech};
 use super::rng::Rng;
-use super::targets::{FIRST_YEAR, LAST_YEAR, RD_2022Q3_FEN, RD_2023Q3_FEN, ymd};
+use super::targets::{
+    FIRST_YEAR, HORIZON_YEAR, LAST_YEAR, RD_2022Q3_FEN, RD_2023Q3_FEN, RD_GROWTH_PM, SNAPSHOT, ymd,
+};
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use kechuang_core::filing::{FilingSource, FilingStatus};
@@ -32,7 +34,10 @@ use kechuang_core::money::FEN_PER_WAN;
 use kechuang_core::period::Period;
 use kechuang_store::FilingVersion;
 
-const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
+/// Filing years up to the horizon.
+const YEARS: usize = (HORIZON_YEAR - FIRST_YEAR + 1) as usize;
+/// Filing years of the snapshot.
+const SNAPSHOT_YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
 
 /// One enterprise-year.
 #[derive(Debug, Clone, Default)]
@@ -133,16 +138,48 @@ fn high_tech_intensity(rng: &mut Rng, revenue_wan: f64) -> f64 {
     }
 }
 
-/// A firm's economic path over the filing years.
-fn path(rng: &mut Rng, f: &Firm, t: &FirmTiers) -> [Option<Year>; YEARS] {
+/// A firm's traits, drawn once, that its years follow.
+#[derive(Debug, Clone)]
+struct Profile {
+    /// Full-year revenue, 万元, from 2018 (index 0) on.
+    full: [f64; YEARS + 1],
+    base_intensity: f64,
+    drift: f64,
+    margin: f64,
+    taxes_rate: f64,
+    income_factor: f64,
+    main_share: f64,
+    ht_share: f64,
+    export_share: f64,
+    rpe: f64,
+    st_pm: i64,
+    rd_staff_pm: i64,
+    asset_ratio: f64,
+    net_assets_pm: i64,
+    rd_domestic_pm: i64,
+    rd_basic_pm: i64,
+    contracts: bool,
+    contract_wan: f64,
+    tx_share: f64,
+    level: i64,
+    level_year: i32,
+    conversions: i64,
+}
+
+/// Yearly revenue growth: faster while young, a dip in 2020.
+fn growth(rng: &mut Rng, f: &Firm, y: i32) -> f64 {
+    let young = y - f.founded.year() < 3;
+    (1.08 + 0.12 * rng.normal()).clamp(0.75, 1.6) + if young { 0.3 } else { 0.0 }
+        - if y == 2020 { 0.06 } else { 0.0 }
+}
+
+/// A firm's economic path over the snapshot's filing years (2019–2023), and the
+/// traits its later years follow.
+fn path(rng: &mut Rng, f: &Firm, t: &FirmTiers) -> ([Option<Year>; YEARS], Profile) {
     let c = &CLUSTERS[f.cluster];
     // Full-year revenue, 万元, for 2018..=2023 (index 0 = 2018).
     let mut full = [0.0f64; YEARS + 1];
-    let growth = |rng: &mut Rng, y: i32| {
-        let young = y - f.founded.year() < 3;
-        (1.08 + 0.12 * rng.normal()).clamp(0.75, 1.6) + if young { 0.3 } else { 0.0 }
-            - if y == 2020 { 0.06 } else { 0.0 }
-    };
+    let growth = |rng: &mut Rng, y: i32| growth(rng, f, y);
     full[4] = f.revenue_2022;
     for y in (2018..2022).rev() {
         let i = (y - 2018) as usize;
@@ -233,99 +270,138 @@ fn path(rng: &mut Rng, f: &Firm, t: &FirmTiers) -> [Option<Year>; YEARS] {
         0
     };
 
-    let emp_of = |revenue: f64| fen_people((revenue / rpe).max(3.0));
+    let p = Profile {
+        full,
+        base_intensity,
+        drift,
+        margin,
+        taxes_rate,
+        income_factor,
+        main_share,
+        ht_share,
+        export_share,
+        rpe,
+        st_pm,
+        rd_staff_pm,
+        asset_ratio,
+        net_assets_pm,
+        rd_domestic_pm,
+        rd_basic_pm,
+        contracts,
+        contract_wan,
+        tx_share,
+        level,
+        level_year,
+        conversions,
+    };
     let mut out: [Option<Year>; YEARS] = Default::default();
     let mut prev: Option<(i64, i64)> = None;
-    for (k, slot) in out.iter_mut().enumerate() {
+    for (k, slot) in out.iter_mut().enumerate().take(SNAPSHOT_YEARS) {
         let y = FIRST_YEAR + k as i32;
         if f.founded > ymd(y, 12, 31) {
             continue;
         }
-        let (cum, active) = season(rng, y, f.founded);
-        let rev_full = full[k + 1];
-        let revenue = units(rev_full * active);
-        let intensity = base_intensity * pow_int(drift, y - 2022);
-        let high_tech_year = t.high_tech_on(ymd(y, 6, 30)) || t.high_tech_on(ymd(y, 12, 31));
-        let rd = units(rev_full * active * intensity);
-        let m = (margin + 0.03 * rng.normal()).clamp(-0.3, 0.35);
-        let total_profit = units(rev_full * active * m);
-        let tax = if high_tech_year {
-            0.15
-        } else if rev_full < 300.0 {
-            0.05
-        } else {
-            0.25
-        };
-        let net_profit = if total_profit > 0 {
-            (total_profit as f64 * (1.0 - tax)).round() as i64
-        } else {
-            total_profit
-        };
-        let total_income = (revenue as f64 * income_factor).round() as i64;
-        let emp_end = emp_of(rev_full);
-        let assets_end = units(rev_full * asset_ratio);
-        let (emp_start, assets_start) = match prev {
-            Some(p) => p,
-            None if f.founded.year() == y => (fen_people(3.0).max(emp_end / 3), assets_end / 2),
-            None => (emp_of(full[k]), units(full[k] * asset_ratio)),
-        };
-        prev = Some((emp_end, assets_end));
-        let new_jobs = (emp_end - emp_start) / 100;
-        let year_swing = rng.uniform(0.6, 1.5);
-        let graduates = if new_jobs > 0 {
-            (new_jobs as f64 * rng.uniform(0.0, 0.4)) as i64
-        } else {
-            rng.between(0, 2)
-        };
-        *slot = Some(Year {
-            cum,
-            revenue,
-            main: (revenue as f64 * main_share).floor() as i64,
-            total_income,
-            high_tech: (total_income as f64 * ht_share).floor() as i64,
-            total_profit,
-            net_profit,
-            taxes: (revenue as f64 * taxes_rate).round() as i64,
-            export: (revenue as f64 * export_share / 7.1).round() as i64,
-            total_cost: (revenue as f64 * (1.0 - m)).round() as i64,
-            contract: if contracts && y >= level_year {
-                units(contract_wan * active * year_swing)
-            } else {
-                0
-            },
-            transaction: if contracts && y >= level_year {
-                units(contract_wan * active * year_swing * tx_share)
-            } else {
-                0
-            },
-            rd,
-            rd_domestic_pm,
-            rd_basic_pm,
-            high_tech_year,
-            emp_start,
-            emp_end,
-            st_pm,
-            rd_staff_pm,
-            assets_start,
-            assets_end,
-            net_assets_pm,
-            new_jobs,
-            graduates,
-            level: if y >= level_year {
-                level
-            } else {
-                (level - 1).max(0)
-            },
-            conversions: (if y >= level_year {
-                conversions
-            } else {
-                conversions / 2
-            } * 100
-                + 1)
-                / 3,
-        });
+        *slot = Some(year_of(rng, f, t, &p, k, &mut prev));
     }
-    out
+    (out, p)
+}
+
+/// Year `FIRST_YEAR + k` of a firm that exists by its end; `prev` carries the
+/// year-end headcount and assets on.
+fn year_of(
+    rng: &mut Rng,
+    f: &Firm,
+    t: &FirmTiers,
+    p: &Profile,
+    k: usize,
+    prev: &mut Option<(i64, i64)>,
+) -> Year {
+    let y = FIRST_YEAR + k as i32;
+    let full = &p.full;
+    let emp_of = |revenue: f64| fen_people((revenue / p.rpe).max(3.0));
+    let (cum, active) = season(rng, y, f.founded);
+    let rev_full = full[k + 1];
+    let revenue = units(rev_full * active);
+    let intensity = p.base_intensity * pow_int(p.drift, y - 2022);
+    let high_tech_year = t.high_tech_on(ymd(y, 6, 30)) || t.high_tech_on(ymd(y, 12, 31));
+    let rd = units(rev_full * active * intensity);
+    let m = (p.margin + 0.03 * rng.normal()).clamp(-0.3, 0.35);
+    let total_profit = units(rev_full * active * m);
+    let tax = if high_tech_year {
+        0.15
+    } else if rev_full < 300.0 {
+        0.05
+    } else {
+        0.25
+    };
+    let net_profit = if total_profit > 0 {
+        (total_profit as f64 * (1.0 - tax)).round() as i64
+    } else {
+        total_profit
+    };
+    let total_income = (revenue as f64 * p.income_factor).round() as i64;
+    let emp_end = emp_of(rev_full);
+    let assets_end = units(rev_full * p.asset_ratio);
+    let (emp_start, assets_start) = match *prev {
+        Some(x) => x,
+        None if f.founded.year() == y => (fen_people(3.0).max(emp_end / 3), assets_end / 2),
+        None => (emp_of(full[k]), units(full[k] * p.asset_ratio)),
+    };
+    *prev = Some((emp_end, assets_end));
+    let new_jobs = (emp_end - emp_start) / 100;
+    let year_swing = rng.uniform(0.6, 1.5);
+    let graduates = if new_jobs > 0 {
+        (new_jobs as f64 * rng.uniform(0.0, 0.4)) as i64
+    } else {
+        rng.between(0, 2)
+    };
+    Year {
+        cum,
+        revenue,
+        main: (revenue as f64 * p.main_share).floor() as i64,
+        total_income,
+        high_tech: (total_income as f64 * p.ht_share).floor() as i64,
+        total_profit,
+        net_profit,
+        taxes: (revenue as f64 * p.taxes_rate).round() as i64,
+        export: (revenue as f64 * p.export_share / 7.1).round() as i64,
+        total_cost: (revenue as f64 * (1.0 - m)).round() as i64,
+        contract: if p.contracts && y >= p.level_year {
+            units(p.contract_wan * active * year_swing)
+        } else {
+            0
+        },
+        transaction: if p.contracts && y >= p.level_year {
+            units(p.contract_wan * active * year_swing * p.tx_share)
+        } else {
+            0
+        },
+        rd,
+        rd_domestic_pm: p.rd_domestic_pm,
+        rd_basic_pm: p.rd_basic_pm,
+        high_tech_year,
+        emp_start,
+        emp_end,
+        st_pm: p.st_pm,
+        rd_staff_pm: p.rd_staff_pm,
+        assets_start,
+        assets_end,
+        net_assets_pm: p.net_assets_pm,
+        new_jobs,
+        graduates,
+        level: if y >= p.level_year {
+            p.level
+        } else {
+            (p.level - 1).max(0)
+        },
+        conversions: (if y >= p.level_year {
+            p.conversions
+        } else {
+            p.conversions / 2
+        } * 100
+            + 1)
+            / 3,
+    }
 }
 
 /// `x^n` by repeated multiplication (platform-independent rounding).
@@ -484,6 +560,33 @@ fn steer(firms: &[Firm], paths: &mut [[Option<Year>; YEARS]]) -> AppResult<RdTab
         return Err(bad("no 2022 R&D among 规上 enterprises"));
     }
     scale_rd(paths, &above, &[k22], t22 as f64 / s22 as f64);
+    // After the snapshot: 1—9月 R&D grows by the planned rate, for 规上 firms and
+    // for the others alike (each group on its own figures).
+    let others: Vec<usize> = (0..firms.len())
+        .filter(|&i| !firms[i].above_scale)
+        .collect();
+    for (year, pm) in RD_GROWTH_PM {
+        let k = (year - FIRST_YEAR) as usize;
+        for group in [&above, &others] {
+            let sum = |paths: &[[Option<Year>; YEARS]], k: usize| -> i64 {
+                group
+                    .iter()
+                    .filter(|&&i| paths[i][k - 1].is_some())
+                    .filter_map(|&i| paths[i][k].as_ref().map(|e| e.flow(e.rd, 3)))
+                    .sum()
+            };
+            let base: i64 = group
+                .iter()
+                .filter(|&&i| paths[i][k].is_some())
+                .filter_map(|&i| paths[i][k - 1].as_ref().map(|e| e.flow(e.rd, 3)))
+                .sum();
+            let now = sum(paths, k);
+            if base > 0 && now > 0 {
+                let factor = base as f64 * (1000 + pm) as f64 / 1000.0 / now as f64;
+                scale_rd(paths, group, &[k], factor);
+            }
+        }
+    }
     let mut table: RdTable = paths.iter().map(rd_ytd).collect();
     let largest = *above
         .iter()
@@ -493,7 +596,7 @@ fn steer(firms: &[Firm], paths: &mut [[Option<Year>; YEARS]]) -> AppResult<RdTab
         let sum: i64 = above.iter().map(|&i| table[i][k][2]).sum();
         let r = target - sum;
         let ytd = &mut table[largest][k];
-        if (ytd[2] + r) < ytd[1] || (k == k22 && ytd[2] + r > ytd[3]) || r.abs() > 1_000 {
+        if (ytd[2] + r) < ytd[1] || ytd[2] + r > ytd[3] || r.abs() > 1_000 {
             return Err(bad(&format!("residual {r} fen does not fit")));
         }
         ytd[2] += r;
@@ -545,13 +648,13 @@ fn version(
     }
 }
 
-/// Every period a firm files: 2019Q1 … 2023Q3 and the years 2019 … 2022, from the
-/// first one it existed in.
+/// Every period a firm files: 2019Q1 … 2026Q3 and the years 2019 … 2025, from the
+/// first one it existed in; `(period, year index, quarter)` (4 for the year).
 fn periods_of(founded: NaiveDate) -> Vec<(Period, usize, usize)> {
     let mut out = Vec::new();
-    for y in FIRST_YEAR..=LAST_YEAR {
+    for y in FIRST_YEAR..=HORIZON_YEAR {
         let k = (y - FIRST_YEAR) as usize;
-        let last_q = if y == LAST_YEAR { 3 } else { 4 };
+        let last_q = if y == HORIZON_YEAR { 3 } else { 4 };
         for q in 1..=last_q {
             if let Some(p) = Period::quarter(y, q as u8)
                 && founded <= p.end_date()
@@ -559,7 +662,7 @@ fn periods_of(founded: NaiveDate) -> Vec<(Period, usize, usize)> {
                 out.push((p, k, q));
             }
         }
-        if y < LAST_YEAR
+        if y < HORIZON_YEAR
             && let Some(p) = Period::year(y)
             && founded <= p.end_date()
         {
@@ -572,34 +675,96 @@ fn periods_of(founded: NaiveDate) -> Vec<(Period, usize, usize)> {
 /// The workflow examples' outcome, for the summary and the logins.
 #[derive(Debug, Default)]
 pub(crate) struct Workflow {
-    /// Firms with a 2023Q3 version 2 waiting for review.
+    /// Firms with a third-quarter version 2 waiting for review.
     pub submitted: Vec<usize>,
-    /// Firms whose 2023Q3 version 2 was returned.
+    /// Firms whose third-quarter version 2 was returned.
     pub returned: Vec<usize>,
-    /// Firms with a 2023Q3 version 2 draft.
+    /// Firms with a third-quarter version 2 draft.
     pub drafts: Vec<usize>,
-    /// Firms whose 2023Q2 filing was corrected (version 2 approved and current).
+    /// Firms whose second-quarter filing was corrected (version 2 approved and current).
     pub corrected: Vec<usize>,
+    /// Firms whose only 2026Q3 version is still waiting for review (late filers).
+    pub late: Vec<usize>,
+    /// Firms that have not filed 2026Q3 yet.
+    pub missing: Vec<usize>,
 }
 
-/// Generates every filing version.
+/// Carries a firm's path on from the snapshot's last year to the horizon's: the
+/// revenue keeps growing, and a firm that became a 高企 after the snapshot brings
+/// its R&D up to the 办法's intensity, one newly recognised as 科技型企业 to a tech
+/// firm's.
+fn extend_path(
+    rng: &mut Rng,
+    f: &Firm,
+    snap: Option<&FirmTiers>,
+    t: &FirmTiers,
+    p: &mut Profile,
+    years: &mut [Option<Year>; YEARS],
+) {
+    for k in SNAPSHOT_YEARS..YEARS {
+        let y = FIRST_YEAR + k as i32;
+        p.full[k + 1] = p.full[k] * growth(rng, f, y);
+        if f.founded > ymd(y, 12, 31) {
+            continue;
+        }
+        let drift = pow_int(p.drift, y - 2022);
+        let became_high_tech =
+            t.high_tech_on(ymd(y, 12, 31)) && snap.is_none_or(|s| !s.high_tech_on(ymd(y, 12, 31)));
+        if became_high_tech {
+            let floor = high_tech_intensity(rng, p.full[k + 1]);
+            p.base_intensity = p.base_intensity.max(floor / drift);
+            p.ht_share = p.ht_share.max(rng.uniform(0.62, 0.9));
+        } else if t.tech == Tech::New && snap.is_none_or(|s| s.tech == Tech::None) {
+            let floor = rng.uniform(0.015, 0.05);
+            p.base_intensity = p.base_intensity.max(floor / drift);
+        }
+        let mut prev = years[k - 1].as_ref().map(|e| (e.emp_end, e.assets_end));
+        years[k] = Some(year_of(rng, f, t, p, k, &mut prev));
+    }
+}
+
+/// Generates every filing version: `firms` is the register up to the horizon, of
+/// which the first `snap.len()` are the snapshot's firms with their tiers at the
+/// snapshot; `tiers` are everyone's tiers at the horizon.
+///
+/// The snapshot's periods are drawn from the same stream, in the same order, as
+/// for the 2023 figures; everything after it from a stream of its own.
 pub(crate) fn generate(
     seed: u64,
     firms: &[Firm],
     ids: &[OrgId],
+    snap: &[FirmTiers],
     tiers: &[FirmTiers],
     ip: &[Vec<IpFact>],
 ) -> AppResult<(Vec<FilingVersion>, Workflow)> {
     let mut rng = Rng::stream(seed, "filings");
-    let mut paths: Vec<[Option<Year>; YEARS]> = firms
+    let mut later = Rng::stream(seed, "filings-horizon");
+    let (mut paths, mut profiles): (Vec<[Option<Year>; YEARS]>, Vec<Profile>) = firms
         .iter()
-        .zip(tiers)
-        .map(|(f, t)| path(&mut rng, f, t))
-        .collect();
+        .enumerate()
+        .map(|(i, f)| match snap.get(i) {
+            Some(t) => path(&mut rng, f, t),
+            None => path(&mut later, f, &tiers[i]),
+        })
+        .unzip();
+    for (i, f) in firms.iter().enumerate() {
+        extend_path(
+            &mut later,
+            f,
+            snap.get(i),
+            &tiers[i],
+            &mut profiles[i],
+            &mut paths[i],
+        );
+    }
     let rd = steer(firms, &mut paths)?;
-    let mut out = Vec::with_capacity(firms.len() * 23);
-    let mut q3: Vec<Option<(usize, Values)>> = vec![None; firms.len()];
-    let mut q2: Vec<Option<(usize, Values)>> = vec![None; firms.len()];
+    let q3_2026 = Period::quarter(HORIZON_YEAR, 3)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("2026Q3")))?;
+    let mut out = Vec::with_capacity(firms.len() * 38);
+    let n = firms.len();
+    let (mut q3, mut q2) = (vec![None; n], vec![None; n]);
+    let (mut q3_last, mut q2_last) = (vec![None; n], vec![None; n]);
+    let mut late = Workflow::default();
     for (i, f) in firms.iter().enumerate() {
         for (p, k, q) in periods_of(f.founded) {
             let e = paths[i][k].as_ref().ok_or_else(|| {
@@ -613,38 +778,80 @@ pub(crate) fn generate(
                     f.name
                 )));
             }
+            let r = if p.end_date() > SNAPSHOT {
+                &mut later
+            } else {
+                &mut rng
+            };
             let filed = p.end_date()
                 + chrono::TimeDelta::days(if p.is_annual() {
-                    rng.between(60, 120)
+                    r.between(60, 120)
                 } else {
-                    rng.between(8, 25)
+                    r.between(8, 25)
                 });
-            let created_at = at(filed, rng.between(9, 17) as u32);
-            let reviewed_at = created_at + rng.between(1, 6) * 86_400_000_000;
-            let stamp = Stamp {
+            let created_at = at(filed, r.between(9, 17) as u32);
+            let reviewed_at = created_at + r.between(1, 6) * 86_400_000_000;
+            let mut stamp = Stamp {
                 created_by: "demo".into(),
                 created_at,
                 submitted: Some(("demo".into(), created_at)),
                 reviewed: Some(("demo".into(), reviewed_at, None)),
             };
-            if p.year_number() == LAST_YEAR && p.quarter_number() == Some(3) {
-                q3[i] = Some((out.len(), v.clone()));
+            let mut status = FilingStatus::Approved;
+            if p == q3_2026 && f.special == Special::None && !f.above_scale {
+                // A few smaller firms have not filed the latest quarter yet, a few
+                // more wait for their first review (the 规上 ones, watched by the
+                // statistics bureau too, are all in).
+                let x = r.unit();
+                if x < 0.02 {
+                    late.missing.push(i);
+                    continue;
+                }
+                if x < 0.06 {
+                    late.late.push(i);
+                    stamp.reviewed = None;
+                    status = FilingStatus::Submitted;
+                }
             }
-            if p.year_number() == LAST_YEAR && p.quarter_number() == Some(2) {
-                q2[i] = Some((out.len(), v.clone()));
+            let slot = (out.len(), v.clone());
+            match (p.year_number(), p.quarter_number()) {
+                (LAST_YEAR, Some(3)) => q3[i] = Some(slot),
+                (LAST_YEAR, Some(2)) => q2[i] = Some(slot),
+                (HORIZON_YEAR, Some(3)) if status == FilingStatus::Approved => {
+                    q3_last[i] = Some(slot);
+                }
+                (HORIZON_YEAR, Some(2)) => q2_last[i] = Some(slot),
+                _ => {}
             }
             out.push(version(
                 &ids[i],
                 p,
                 1,
-                FilingStatus::Approved,
-                true,
+                status,
+                status == FilingStatus::Approved,
                 stamp,
                 v,
             ));
         }
     }
-    let wf = workflow(&mut rng, firms, ids, &mut out, &q3, &q2)?;
+    // The 2023 examples are drawn as they always were (their 2023Q2 corrections
+    // stay in the history); the versions that would still wait for review in
+    // 2023Q3 are dropped, and the review examples go to the horizon's quarter.
+    let q3_2023 = Period::quarter(LAST_YEAR, 3)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("2023Q3")))?;
+    workflow(&mut rng, LAST_YEAR, firms, ids, &mut out, &q3, &q2)?;
+    let mut wf = workflow(
+        &mut later,
+        HORIZON_YEAR,
+        firms,
+        ids,
+        &mut out,
+        &q3_last,
+        &q2_last,
+    )?;
+    out.retain(|v| !(v.period == q3_2023 && v.version == 2));
+    wf.late = late.late;
+    wf.missing = late.missing;
     Ok((out, wf))
 }
 
@@ -664,13 +871,14 @@ fn revised(v: &Values, rng: &mut Rng) -> Values {
     r
 }
 
-/// The review examples on top of the approved history: version 2 of 2023Q3
-/// submitted (including the showcase firm's, and some in 巴川/东城 for the town
-/// reviewer), returned with a reason, or left as a draft; and 2023Q2 corrections
-/// that were approved. Version 1 of 2023Q3 stays current everywhere, so the report
-/// is unaffected.
+/// The review examples on top of the approved history of `year`: version 2 of
+/// its third quarter submitted (including the showcase firm's, and some in
+/// 巴川/东城 for the town reviewer), returned with a reason, or left as a draft;
+/// and second-quarter corrections that were approved. Version 1 of the third
+/// quarter stays current everywhere (for 2023, the report's quarter).
 fn workflow(
     rng: &mut Rng,
+    year: i32,
     firms: &[Firm],
     ids: &[OrgId],
     out: &mut Vec<FilingVersion>,
@@ -694,11 +902,11 @@ fn workflow(
     wf.returned.extend(rest.by_ref().take(2));
     wf.drafts.extend(rest.by_ref().take(1));
     wf.corrected.extend(rest.by_ref().take(12));
-    let q3_period = Period::quarter(LAST_YEAR, 3)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("2023Q3")))?;
-    let q2_period = Period::quarter(LAST_YEAR, 2)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("2023Q2")))?;
-    let base_day = ymd(LAST_YEAR, 10, 20);
+    let q3_period =
+        Period::quarter(year, 3).ok_or_else(|| AppError::Internal(anyhow::anyhow!("{year}Q3")))?;
+    let q2_period =
+        Period::quarter(year, 2).ok_or_else(|| AppError::Internal(anyhow::anyhow!("{year}Q2")))?;
+    let base_day = ymd(year, 10, 20);
     let check = |v: &Values, who: &str| {
         let p = indicator::check(v);
         if p.is_empty() {
@@ -753,7 +961,7 @@ fn workflow(
             v2.set("employees", v.get("employees").map(|e| e + e / 5));
         }
         check(&v2, &firms[i].name)?;
-        let t = at(ymd(LAST_YEAR, 10, 16), 10);
+        let t = at(ymd(year, 10, 16), 10);
         let s = Stamp {
             created_by: "demo".into(),
             created_at: t,
@@ -777,7 +985,7 @@ fn workflow(
     for &i in &wf.drafts {
         let Some((_, v)) = &q3[i] else { continue };
         let v2 = revised(v, rng);
-        let t = at(ymd(LAST_YEAR, 10, 27), 15);
+        let t = at(ymd(year, 10, 27), 15);
         let s = Stamp {
             created_by: "demo".into(),
             created_at: t,
@@ -800,7 +1008,7 @@ fn workflow(
         let v2 = revised(v, rng);
         check(&v2, &firms[i].name)?;
         let t = at(
-            ymd(LAST_YEAR, 8, 10) + chrono::TimeDelta::days(rng.between(0, 20)),
+            ymd(year, 8, 10) + chrono::TimeDelta::days(rng.between(0, 20)),
             11,
         );
         let s = Stamp {

@@ -6,12 +6,19 @@
 //!
 //! The generator keeps each item's application and lapse dates, so the filings can
 //! count 有效Ⅰ类/Ⅱ类知识产权 and 当年专利申请数 from the same records.
+//!
+//! [`generate`] draws the items of the snapshot exactly as for the 2023 figures;
+//! [`extend`] carries them on to the horizon from its own stream: applications
+//! pending at the snapshot are granted (or, a fifth of the inventions, rejected)
+//! when their examination ends before the horizon, lapses that fall after the
+//! snapshot happen, and every firm keeps applying (more so 高企 and the bigger
+//! firms) from 2023Q4 on, the firms founded after the snapshot included.
 
 use super::clusters::CLUSTERS;
 use super::enterprises::Firm;
 use super::qualifications::{FirmTiers, Tech};
 use super::rng::Rng;
-use super::targets::{SNAPSHOT, ymd};
+use super::targets::{HORIZON, SNAPSHOT, ymd};
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use kechuang_core::ip::{Acquisition, IpClass, IpRecord, IpType, LegalStatus};
@@ -26,6 +33,10 @@ pub(crate) struct IpFact {
     pub applied: Option<NaiveDate>,
     /// When a lapsed item stopped counting.
     pub lapsed: Option<NaiveDate>,
+    /// When a pending application's examination ends (it may come after the horizon).
+    pub grant_due: Option<NaiveDate>,
+    /// A lapse drawn for a day after the item's cut-off, applied by [`extend`].
+    pub lapse_due: Option<NaiveDate>,
 }
 
 impl IpFact {
@@ -123,13 +134,18 @@ impl Gen<'_> {
     }
 
     fn patent(&mut self, ip_type: IpType) {
+        let applied = self.recent_day(ymd(2023, 9, 30));
+        self.patent_on(ip_type, applied, SNAPSHOT);
+    }
+
+    /// An application filed on `applied`, as the records stand on `cutoff`.
+    fn patent_on(&mut self, ip_type: IpType, applied: NaiveDate, cutoff: NaiveDate) {
         let c = &CLUSTERS[self.firm.cluster];
         let (type_digit, lag) = match ip_type {
             IpType::InventionPatent => (1, (18, 40)),
             IpType::Design => (3, (4, 8)),
             _ => (2, (5, 12)),
         };
-        let applied = self.recent_day(ymd(2023, 9, 30));
         let granted = applied + months(self.rng.between(lag.0, lag.1));
         let number = self.application_number(applied.year(), type_digit);
         let title = match ip_type {
@@ -151,7 +167,7 @@ impl Gen<'_> {
             }
             _ => self.title(|r| format!("一种{}{}", r.pick(UTILITY_QUALIFIERS), r.pick(c.utility))),
         };
-        if granted > SNAPSHOT {
+        if granted > cutoff {
             self.out.push(IpFact {
                 record: IpRecord {
                     ip_type,
@@ -165,6 +181,8 @@ impl Gen<'_> {
                 },
                 applied: Some(applied),
                 lapsed: None,
+                grant_due: Some(granted),
+                lapse_due: None,
             });
             return;
         }
@@ -174,11 +192,13 @@ impl Gen<'_> {
         } else {
             0.12
         };
-        let lapsed = if self.rng.chance(lapse_p) {
-            Some(granted + months(self.rng.between(12, 72))).filter(|&d| d <= SNAPSHOT)
+        let lapse = if self.rng.chance(lapse_p) {
+            Some(granted + months(self.rng.between(12, 72)))
         } else {
             None
         };
+        let lapsed = lapse.filter(|&d| d <= cutoff);
+        let lapse_due = lapse.filter(|&d| d > cutoff);
         // A few items came from a university or another firm (成果转化).
         let bought = lapsed.is_none()
             && self.rng.chance(if ip_type == IpType::InventionPatent {
@@ -187,7 +207,7 @@ impl Gen<'_> {
                 0.04
             });
         let (acquisition, acquired_on, applied) = if bought {
-            let on = (granted + TimeDelta::days(self.rng.between(90, 900))).min(SNAPSHOT);
+            let on = (granted + TimeDelta::days(self.rng.between(90, 900))).min(cutoff);
             let how = if self.rng.chance(0.1) {
                 Acquisition::Merger
             } else {
@@ -215,12 +235,18 @@ impl Gen<'_> {
             },
             applied,
             lapsed,
+            grant_due: None,
+            lapse_due,
         });
     }
 
     fn software(&mut self, trade: &str) {
-        let c = &CLUSTERS[self.firm.cluster];
         let registered = self.recent_day(SNAPSHOT);
+        self.software_on(trade, registered);
+    }
+
+    fn software_on(&mut self, trade: &str, registered: NaiveDate) {
+        let c = &CLUSTERS[self.firm.cluster];
         let number = loop {
             let n = format!(
                 "{}SR{:07}",
@@ -252,6 +278,8 @@ impl Gen<'_> {
             },
             applied: None,
             lapsed: None,
+            grant_due: None,
+            lapse_due: None,
         });
     }
 
@@ -350,6 +378,128 @@ pub(crate) fn generate(
         all.push(g.out);
     }
     Ok(all)
+}
+
+/// Carries every firm's IP on to the horizon (see the module doc). `ip` holds the
+/// snapshot's items of the snapshot's firms; the firms founded after it are added.
+pub(crate) fn extend(
+    seed: u64,
+    firms: &[Firm],
+    tiers: &[FirmTiers],
+    ip: &mut Vec<Vec<IpFact>>,
+) -> AppResult<()> {
+    let mut rng = Rng::stream(seed, "ip-horizon");
+    ip.resize(firms.len(), Vec::new());
+    let mut numbers: HashSet<String> = ip
+        .iter()
+        .flatten()
+        .map(|f| f.record.number.trim_start_matches("ZL").to_string())
+        .collect();
+    for (i, (firm, t)) in firms.iter().zip(tiers).enumerate() {
+        let c = &CLUSTERS[firm.cluster];
+        let mut g = Gen {
+            rng: Rng::stream(seed ^ rng.next_u64(), "ip-firm-horizon"),
+            numbers: std::mem::take(&mut numbers),
+            firm,
+            tiers: t,
+            titles: ip[i].iter().map(|f| f.record.title.clone()).collect(),
+            out: std::mem::take(&mut ip[i]),
+        };
+        // The snapshot's pending applications and later lapses, as of the horizon.
+        for f in &mut g.out {
+            if let Some(due) = f.grant_due.filter(|&d| d <= HORIZON) {
+                f.grant_due = None;
+                if f.record.ip_type == IpType::InventionPatent && g.rng.chance(0.2) {
+                    f.record.status = LegalStatus::Lapsed;
+                    f.lapsed = Some(due);
+                } else {
+                    f.record.number = format!("ZL{}", f.record.number);
+                    f.record.granted_on = Some(due);
+                    f.record.acquired_on = Some(due);
+                    f.record.status = LegalStatus::Valid;
+                }
+            }
+            if let Some(due) = f.lapse_due.filter(|&d| d <= HORIZON) {
+                f.lapse_due = None;
+                f.record.status = LegalStatus::Lapsed;
+                f.lapsed = Some(due);
+            }
+        }
+        // New applications, year by year.
+        let size = (firm.revenue_2022 / 5_000.0).clamp(0.3, 3.0);
+        let high_tech = t.high_tech.iter().any(|&d| d > SNAPSHOT) || t.high_tech_on(HORIZON);
+        let software_bias = if c.name == "电子信息" { 2 } else { 1 };
+        let trade: String = firm.name.chars().skip(2).take(2).collect();
+        for year in SNAPSHOT.year()..=HORIZON.year() {
+            let from = ymd(year, 1, 1)
+                .max(ymd(2023, 10, 1))
+                .max(firm.founded + TimeDelta::days(60));
+            let to = ymd(year, 12, 31).min(HORIZON);
+            if from > to {
+                continue;
+            }
+            // The share of a full year the window covers.
+            let part = ((to - from).num_days() + 1) as f64 / 365.0;
+            let r = &mut g.rng;
+            let count = |lo: f64, hi: f64, r: &mut Rng| {
+                let x = r.uniform(lo, hi) * part;
+                x.floor() as i64 + i64::from(r.chance(x.fract()))
+            };
+            let (inv, um, sw, des) = if high_tech {
+                (
+                    count(0.3 * size, 2.0 * size, r),
+                    count(1.0 * size, 5.0 * size, r),
+                    count(0.0, 2.0, r) * software_bias,
+                    count(0.0, 1.0, r),
+                )
+            } else {
+                match t.tech {
+                    Tech::Old | Tech::New => (
+                        count(0.0, 0.6, r),
+                        count(0.3, 3.0, r),
+                        count(0.0, 1.2, r) * software_bias,
+                        count(0.0, 0.3, r),
+                    ),
+                    Tech::Lapsed => (0, count(0.0, 0.8, r), 0, 0),
+                    Tech::None => (0, count(0.0, 0.3, r), 0, 0),
+                }
+            };
+            for (ip_type, k) in [
+                (IpType::InventionPatent, inv),
+                (IpType::UtilityModel, um),
+                (IpType::Design, des),
+            ] {
+                for _ in 0..k {
+                    let applied = g.rng.date_between(from, to);
+                    g.patent_on(ip_type, applied, HORIZON);
+                }
+            }
+            for _ in 0..sw {
+                let registered = g
+                    .rng
+                    .date_between(from.max(SNAPSHOT + TimeDelta::days(1)), to);
+                g.software_on(&trade, registered);
+            }
+        }
+        // Items in force before a certificate issued after the snapshot went into
+        // that application too.
+        if let Some(&cert) = t.high_tech.iter().filter(|&&d| d > SNAPSHOT).max() {
+            for f in &mut g.out {
+                if !f.record.used_in_hte && f.in_force_on(cert) {
+                    let p = if f.class() == IpClass::I { 0.9 } else { 0.6 };
+                    f.record.used_in_hte = g.rng.chance(p);
+                }
+            }
+        }
+        for f in &g.out {
+            f.record.clone().validate().map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("demo ip {}: {e:?}", f.record.number))
+            })?;
+        }
+        numbers = g.numbers;
+        ip[i] = g.out;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

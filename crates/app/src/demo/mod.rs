@@ -4,12 +4,22 @@
 //! report (1163 科技型企业 with 202 new in 1—10月, 175 高新技术企业, 136 专精特新
 //! with 40 new, 规上 R&D 11.31亿元 in 1—9月, +12.5 %).
 //!
+//! The records run on past that snapshot (2023-10-31) to a fixed horizon,
+//! 2026-09-30 (`targets::HORIZON`, never the wall clock): quarterly filings to
+//! 2026Q3 and annual ones to 2025, 高企 renewals and new batches, new 科技型企业,
+//! yearly 科技型中小企业, 专精特新 and 小巨人, IP grants, and some firms founded
+//! after the snapshot, so the views that look at "today" are not empty. Each
+//! generator draws the snapshot's records first, from the same streams and in the
+//! same order as before, and everything later from streams of its own: the 2023
+//! figures stay exact and the later records only add to them. The review examples
+//! (filings waiting for review, returned, a draft) sit in 2026Q3.
+//!
 //! Layout: `rng` (SplitMix64 and its distributions), `targets` (the published
 //! figures: the only place they live besides the demo's test), `geography` (28
 //! towns and streets), `clusters` ("2+4"), `names` (enterprise names and
 //! credit codes), `enterprises` (the register), `qualifications` (tier
 //! histories that hit the counts), `ip` (patents and software copyrights),
-//! `filings` (five years of consistent filings, steered to the R&D sums, and
+//! `filings` (eight years of consistent filings, steered to the R&D sums, and
 //! review examples), `people` (universities, institutes, banks, logins).
 //!
 //! Everything is planned in memory first; then one transaction writes it with the
@@ -100,19 +110,32 @@ struct Plan {
 
 fn plan(seed: u64) -> AppResult<Plan> {
     let mut codes = names::CodeMaker::default();
-    let firms = enterprises::plan(seed, &mut codes)?;
+    // The snapshot's register, its tiers and IP, drawn exactly as for the 2023
+    // figures; the other organisations' codes are claimed before the firms founded
+    // after the snapshot claim theirs, so they stay as they were too.
+    let mut firms = enterprises::plan(seed, &mut codes)?;
+    let snapshot_firms = firms.len();
+    let others = people::others(seed, &mut codes)?;
+    let founded_after = enterprises::plan_founded_after(seed, &firms, &mut codes)?;
+    firms.extend(founded_after);
     let ids: Vec<OrgId> = firms
         .iter()
         .map(|_| OrgId(kechuang_store::new_id()))
         .collect();
-    let tiers = qualifications::assign(seed, &firms)?;
-    let ip = ip::generate(seed, &firms, &tiers.firms)?;
-    let (filings, workflow) = filings::generate(seed, &firms, &ids, &tiers.firms, &ip)?;
+    let snapshot = qualifications::assign(seed, &firms[..snapshot_firms])?;
+    let mut ip = ip::generate(seed, &firms[..snapshot_firms], &snapshot.firms)?;
+    // Then on to the horizon, adding records dated after the snapshot only.
+    let tiers = qualifications::extend(seed, &firms, &snapshot)?;
+    ip::extend(seed, &firms, &tiers.firms, &mut ip)?;
+    let (filings, workflow) =
+        filings::generate(seed, &firms, &ids, &snapshot.firms, &tiers.firms, &ip)?;
     tracing::debug!(
         submitted = workflow.submitted.len(),
         returned = workflow.returned.len(),
         drafts = workflow.drafts.len(),
         corrected = workflow.corrected.len(),
+        late = workflow.late.len(),
+        missing = workflow.missing.len(),
         "demo review examples"
     );
     let part = |s: Special| {
@@ -141,7 +164,7 @@ fn plan(seed: u64) -> AppResult<Plan> {
         .collect();
     let enterprises = orgs.len();
     orgs.extend(
-        people::others(seed, &mut codes)?
+        others
             .into_iter()
             .map(|o| (OrgId(kechuang_store::new_id()), o)),
     );

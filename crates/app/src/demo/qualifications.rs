@@ -17,11 +17,24 @@
 //!
 //! 科技型中小企业 (yearly 入库 with a 入库编号) and 创新型中小企业 are added for
 //! plausibility; the report does not count them.
+//!
+//! [`extend`] then carries the district on to the [`HORIZON`] from its own random
+//! stream, adding only records dated after the snapshot (so the counts above stay
+//! exact): 高企 renewals of the certificates expiring in 2024 and 2025 (most, not
+//! all, renew) and new certificates in the batches of December 2023, 2024 and 2025
+//! (the 2026 batch comes after the horizon, so the 2023-10 certificates lapse in
+//! October 2026 unless renewed then); first 科技型企业 recognitions of the firms
+//! not yet recognised and of the firms founded after the snapshot, and some lapsed
+//! ones returning; 科技型中小企业 for 2024–2026 (each firm keeps its habit of
+//! registering, so some years are missed); 专精特新 renewals and new batches with
+//! their 创新型中小企业 prerequisite, a few 小巨人; and from 2026-04-01, when the
+//! 2026 measures replace 创新型, 科技和创新型中小企业 instead.
 
 use super::enterprises::{Firm, Special};
 use super::rng::Rng;
 use super::targets::{
-    HIGH_TECH_TOTAL, RANGE_FROM, SNAPSHOT, SRDI_NEW, SRDI_TOTAL, TECH_NEW, TECH_TOTAL, ymd,
+    HIGH_TECH_NEW_AFTER, HIGH_TECH_TOTAL, HORIZON, RANGE_FROM, SNAPSHOT, SRDI_NEW, SRDI_NEW_AFTER,
+    SRDI_TOTAL, TECH_NEW, TECH_TOTAL, ymd,
 };
 use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate, TimeDelta};
@@ -54,6 +67,9 @@ pub(crate) struct FirmTiers {
     pub srdi_valid: bool,
     /// Is a 专精特新"小巨人".
     pub little_giant: bool,
+    /// How likely the firm registers as a 科技型中小企业 in a given year (0 when it
+    /// never does).
+    pub tech_sme_p: f64,
 }
 
 impl FirmTiers {
@@ -176,11 +192,42 @@ impl Serials {
     }
 }
 
+impl Serials {
+    /// The serials of the 高企 certificate and 科小 numbers already issued.
+    fn issued(records: &[(usize, Qualification)]) -> Self {
+        let mut s = Self::default();
+        for (_, q) in records {
+            let Some(n) = q.number.as_deref() else {
+                continue;
+            };
+            let parsed = match q.kind {
+                K::HighTech => n
+                    .get(2..6)
+                    .zip(n.get(8..))
+                    .and_then(|(y, x)| Some((y.parse().ok()?, x.parse().ok()?))),
+                K::TechSme => n.get(0..4).zip(n.get(11..)).and_then(|(y, x)| {
+                    Some((
+                        10_000 + y.parse::<i32>().ok()?,
+                        x.parse::<i64>().ok()? - 1_000,
+                    ))
+                }),
+                _ => None,
+            };
+            s.0.extend(parsed);
+        }
+        s
+    }
+}
+
 struct Builder<'a> {
     firms: &'a [Firm],
     rng: Rng,
     tiers: Tiers,
     serials: Serials,
+    /// Records per firm (the same as in `tiers.records`), for lookups.
+    held: Vec<Vec<Qualification>>,
+    /// No record may be dated after this day.
+    last_day: NaiveDate,
 }
 
 impl Builder<'_> {
@@ -192,15 +239,34 @@ impl Builder<'_> {
         on: NaiveDate,
         until: Option<NaiveDate>,
     ) -> AppResult<()> {
-        if on > SNAPSHOT {
+        if on > self.last_day || on < self.firms[firm].founded {
             return Err(internal(format!(
-                "{} recognised after the snapshot ({on})",
-                kind.code()
+                "{} recognised on {on}, outside {}..{}",
+                kind.code(),
+                self.firms[firm].founded,
+                self.last_day
             )));
         }
         let q = Qualification::new(kind, number, on, until).map_err(|e| internal(e.to_string()))?;
+        self.held[firm].push(q.clone());
         self.tiers.records.push((firm, q));
         Ok(())
+    }
+
+    /// Whether the firm holds a `kind` valid on `day`.
+    fn holds(&self, i: usize, kind: K, day: NaiveDate) -> bool {
+        self.held[i]
+            .iter()
+            .any(|q| q.kind == kind && q.valid_on(day))
+    }
+
+    /// The firm's latest `kind` record.
+    fn last_of(&self, i: usize, kind: K) -> Option<Qualification> {
+        self.held[i]
+            .iter()
+            .filter(|q| q.kind == kind)
+            .max_by_key(|q| q.recognized_on)
+            .cloned()
     }
 
     fn founded(&self, i: usize) -> NaiveDate {
@@ -368,6 +434,8 @@ pub(crate) fn assign(seed: u64, firms: &[Firm]) -> AppResult<Tiers> {
         rng: Rng::stream(seed, "qualifications"),
         tiers: Tiers::default(),
         serials: Serials::default(),
+        held: vec![Vec::new(); n],
+        last_day: SNAPSHOT,
     };
     b.tiers.firms = vec![FirmTiers::default(); n];
     let tech = |i: usize| firms[i].techiness;
@@ -555,6 +623,7 @@ pub(crate) fn assign(seed: u64, firms: &[Firm]) -> AppResult<Tiers> {
             continue;
         }
         let p = b.rng.uniform(0.3, 0.9);
+        b.tiers.firms[i].tech_sme_p = p;
         let lapse_year = b
             .tiers
             .records
@@ -571,6 +640,368 @@ pub(crate) fn assign(seed: u64, firms: &[Firm]) -> AppResult<Tiers> {
                 continue;
             }
             let on = b.rng.date_between(ymd(y, 4, 10), ymd(y, 9, 30));
+            let serial = b.serials.next(&mut b.rng, 10_000 + y, 9_999);
+            b.add(
+                i,
+                K::TechSme,
+                Some(format!("{y}500151A{:07}", serial + 1_000)),
+                on,
+                Some(ymd(y, 12, 31)),
+            )?;
+        }
+    }
+    Ok(b.tiers)
+}
+
+/// 高企 batches after the snapshot (demo dates): Chongqing's second 2023 batch and
+/// two a year in 2024 and 2025; the 2026 batch is announced after the horizon.
+const HIGH_TECH_BATCHES_AFTER: [NaiveDate; 5] = [
+    ymd(2023, 12, 8),
+    ymd(2024, 11, 28),
+    ymd(2024, 12, 20),
+    ymd(2025, 11, 21),
+    ymd(2025, 12, 19),
+];
+
+/// 专精特新中小企业 batches after the snapshot (demo dates); the 2026 ones under
+/// the 2026 measures.
+const SRDI_BATCHES_AFTER: [NaiveDate; 6] = [
+    ymd(2024, 4, 19),
+    ymd(2024, 9, 13),
+    ymd(2025, 4, 18),
+    ymd(2025, 9, 12),
+    ymd(2026, 6, 26),
+    ymd(2026, 9, 18),
+];
+
+/// 专精特新"小巨人" batches after the snapshot (demo dates).
+const LITTLE_GIANT_BATCHES_AFTER: [NaiveDate; 3] =
+    [ymd(2024, 7, 26), ymd(2025, 8, 8), ymd(2026, 7, 17)];
+
+/// 创新型中小企业 batches after the snapshot, each before a 专精特新 batch (the 2022
+/// 暂行办法 ends on 2026-03-31).
+const INNOVATIVE_BATCHES_AFTER: [NaiveDate; 5] = [
+    ymd(2024, 2, 23),
+    ymd(2024, 8, 16),
+    ymd(2025, 2, 21),
+    ymd(2025, 8, 15),
+    ymd(2026, 1, 16),
+];
+
+/// 科技和创新型中小企业 batches (2026 measures, in force from 2026-04-01).
+const TECH_INNOVATIVE_BATCHES: [NaiveDate; 2] = [ymd(2026, 5, 29), ymd(2026, 8, 28)];
+
+impl Builder<'_> {
+    /// A 高企 certificate in the batch `on`.
+    fn high_tech_cert(&mut self, i: usize, on: NaiveDate) -> AppResult<()> {
+        let y = on.year();
+        let serial = self.serials.next(&mut self.rng, y, 2_999);
+        self.add(
+            i,
+            K::HighTech,
+            Some(format!("GR{y}51{serial:06}")),
+            on,
+            None,
+        )?;
+        self.tiers.firms[i].high_tech.push(on);
+        Ok(())
+    }
+
+    /// The firm's 科技型企业 standing lets it apply on `day`.
+    fn tech_on(&self, i: usize, day: NaiveDate) -> bool {
+        self.holds(i, K::TechEnterprise, day)
+    }
+
+    /// A 创新型 (before 2026-04) or 科技和创新型 (after) recognition valid on `day`,
+    /// from the latest batch before it, unless the firm holds one.
+    fn innovative_before(&mut self, i: usize, day: NaiveDate) -> AppResult<()> {
+        if self.holds(i, K::InnovativeSme, day) || self.holds(i, K::TechInnovativeSme, day) {
+            return Ok(());
+        }
+        let earliest = self.firms[i].founded + days(365);
+        let tis = TECH_INNOVATIVE_BATCHES
+            .iter()
+            .rev()
+            .find(|&&b| b < day && b >= earliest);
+        let inn = INNOVATIVE_BATCHES_AFTER
+            .iter()
+            .rev()
+            .find(|&&b| b < day && b >= earliest);
+        match (tis, inn) {
+            (Some(&b), _) => self.add(i, K::TechInnovativeSme, None, b, None),
+            (None, Some(&b)) => self.add(i, K::InnovativeSme, None, b, None),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// Carries the snapshot's tiers on to the horizon for `firms` (the snapshot's
+/// register followed by the firms founded after it), adding records dated after
+/// the snapshot only (see the module doc).
+pub(crate) fn extend(seed: u64, firms: &[Firm], snap: &Tiers) -> AppResult<Tiers> {
+    let n = firms.len();
+    let mut held = vec![Vec::new(); n];
+    for (i, q) in &snap.records {
+        held[*i].push(q.clone());
+    }
+    let mut b = Builder {
+        firms,
+        rng: Rng::stream(seed, "qualifications-horizon"),
+        tiers: Tiers {
+            firms: snap.firms.clone(),
+            records: snap.records.clone(),
+        },
+        serials: Serials::issued(&snap.records),
+        held,
+        last_day: HORIZON,
+    };
+    b.tiers.firms.resize(n, FirmTiers::default());
+    let tech = |i: usize| firms[i].techiness;
+    let after = SNAPSHOT + days(1);
+
+    // 科技型企业: the firms not yet recognised (most of them by now), the new ones
+    // some months after founding, and some lapsed ones back.
+    for (i, f) in firms.iter().enumerate() {
+        match b.tiers.firms[i].tech {
+            Tech::None if f.founded <= SNAPSHOT => {
+                if !b.rng.chance(0.8) {
+                    continue;
+                }
+                let y = 2023 + b.rng.weighted(&[1, 5, 5, 4]) as i32;
+                let from = after.max(ymd(y, 1, 1)).max(f.founded + days(180));
+                let to = HORIZON.min(ymd(y, 12, 31));
+                if from <= to {
+                    let on = b.rng.date_between(from, to);
+                    b.add(i, K::TechEnterprise, None, on, None)?;
+                    b.tiers.firms[i].tech = Tech::New;
+                }
+            }
+            Tech::None => {
+                let on = f.founded + days(b.rng.between(120, 420));
+                if b.rng.chance(0.85) && on <= HORIZON {
+                    b.add(i, K::TechEnterprise, None, on, None)?;
+                    b.tiers.firms[i].tech = Tech::New;
+                }
+            }
+            Tech::Lapsed if b.rng.chance(0.3) => {
+                let on = b.rng.date_between(after, HORIZON);
+                b.add(i, K::TechEnterprise, None, on, None)?;
+                b.tiers.firms[i].tech = Tech::Old;
+            }
+            _ => {}
+        }
+    }
+
+    // 高企, year by year: renewals of the certificates expiring this year, then
+    // the new certificates of the year's batches.
+    let noise: Vec<f64> = (0..n).map(|_| b.rng.uniform(0.0, 0.5)).collect();
+    for (year, new_n) in HIGH_TECH_NEW_AFTER {
+        let batches: Vec<NaiveDate> = HIGH_TECH_BATCHES_AFTER
+            .iter()
+            .copied()
+            .filter(|d| d.year() == year)
+            .collect();
+        for i in 0..n {
+            let Some(&last) = b.tiers.firms[i].high_tech.last() else {
+                continue;
+            };
+            let until = three_years(last);
+            let alive = b.tiers.firms[i].high_tech_valid || last > SNAPSHOT;
+            if until.year() != year || !alive || batches.is_empty() || !b.rng.chance(0.78) {
+                continue;
+            }
+            let on = *b.rng.pick(&batches);
+            b.high_tech_cert(i, on)?;
+        }
+        let Some(&first_batch) = batches.first() else {
+            continue;
+        };
+        let size = |i: usize| (firms[i].revenue_2022 / 2000.0).min(4.0) * 0.15;
+        let fresh = pick_top(
+            (0..n).filter(|&i| {
+                b.tech_on(i, first_batch)
+                    && firms[i].founded + days(365) <= first_batch
+                    && !b.holds(i, K::HighTech, first_batch)
+                    && b.tiers.firms[i].high_tech.iter().all(|&d| d <= SNAPSHOT)
+            }),
+            |i| tech(i) + size(i) + noise[i] + if firms[i].above_scale { 0.2 } else { 0.0 },
+            new_n,
+            true,
+            "high tech (after the snapshot)",
+        )?;
+        for i in fresh {
+            let on = *b.rng.pick(&batches);
+            b.high_tech_cert(i, on)?;
+        }
+    }
+
+    // 专精特新: renewals at the first batch after the term runs out, then new ones.
+    for i in 0..n {
+        let mut last = match b.last_of(i, K::Srdi) {
+            Some(q) if q.valid_on(SNAPSHOT) => q,
+            _ => continue,
+        };
+        while let Some(until) = last.valid_until.filter(|&u| u < HORIZON) {
+            let Some(&on) = SRDI_BATCHES_AFTER
+                .iter()
+                .find(|&&d| d >= until - days(90) && d > last.recognized_on)
+            else {
+                break;
+            };
+            if !b.rng.chance(0.85) {
+                break;
+            }
+            b.innovative_before(i, on)?;
+            b.add(i, K::Srdi, None, on, None)?;
+            last = b
+                .last_of(i, K::Srdi)
+                .ok_or_else(|| internal("srdi".into()))?;
+        }
+    }
+    let srdi_key = |i: usize, b: &Builder<'_>| {
+        tech(i)
+            + noise[i]
+            + if firms[i].above_scale { 0.4 } else { 0.0 }
+            + if b.holds(i, K::HighTech, HORIZON) {
+                0.5
+            } else {
+                0.0
+            }
+    };
+    for (year, new_n) in SRDI_NEW_AFTER {
+        let batches: Vec<NaiveDate> = SRDI_BATCHES_AFTER
+            .iter()
+            .copied()
+            .filter(|d| d.year() == year)
+            .collect();
+        let Some(&first_batch) = batches.first() else {
+            continue;
+        };
+        let keys: Vec<f64> = (0..n).map(|i| srdi_key(i, &b)).collect();
+        let fresh = pick_top(
+            (0..n).filter(|&i| {
+                b.tech_on(i, first_batch)
+                    && firms[i].founded + days(730) <= first_batch
+                    && b.last_of(i, K::Srdi).is_none()
+            }),
+            |i| keys[i],
+            new_n,
+            true,
+            "srdi (after the snapshot)",
+        )?;
+        for i in fresh {
+            let on = *b.rng.pick(&batches);
+            b.innovative_before(i, on)?;
+            b.add(i, K::Srdi, None, on, None)?;
+        }
+    }
+
+    // 小巨人: renewals, and one or two a batch from the 专精特新 holders.
+    for i in 0..n {
+        let Some(q) = b.last_of(i, K::LittleGiant) else {
+            continue;
+        };
+        if let Some(until) = q.valid_until.filter(|&u| u < HORIZON)
+            && let Some(&on) = LITTLE_GIANT_BATCHES_AFTER
+                .iter()
+                .find(|&&d| d >= until - days(120))
+            && b.rng.chance(0.9)
+        {
+            b.add(i, K::LittleGiant, None, on, None)?;
+        }
+    }
+    for on in LITTLE_GIANT_BATCHES_AFTER {
+        let k = 1 + b.rng.index(2);
+        let keys: Vec<f64> = (0..n)
+            .map(|i| srdi_key(i, &b) + (firms[i].revenue_2022 / 100_000.0).min(0.5))
+            .collect();
+        let picked = pick_top(
+            (0..n).filter(|&i| {
+                b.holds(i, K::Srdi, on)
+                    && b.last_of(i, K::LittleGiant).is_none()
+                    && b.held[i]
+                        .iter()
+                        .any(|q| q.kind == K::Srdi && q.recognized_on + days(365) <= on)
+            }),
+            |i| keys[i],
+            k,
+            false,
+            "little giants (after the snapshot)",
+        )?;
+        for i in picked {
+            b.add(i, K::LittleGiant, None, on, None)?;
+            b.tiers.firms[i].little_giant = true;
+        }
+    }
+
+    // 创新型 / 科技和创新型: re-recognition when the term runs out, and new ones.
+    for i in 0..n {
+        let Some(q) = b.last_of(i, K::InnovativeSme) else {
+            continue;
+        };
+        let Some(until) = q.valid_until.filter(|&u| u < HORIZON) else {
+            continue;
+        };
+        if !b.rng.chance(0.65) {
+            continue;
+        }
+        let next = INNOVATIVE_BATCHES_AFTER
+            .iter()
+            .chain(&TECH_INNOVATIVE_BATCHES)
+            .copied()
+            .find(|&d| d >= until - days(180) && d > q.recognized_on);
+        match next {
+            Some(d) if d < ymd(2026, 4, 1) => b.add(i, K::InnovativeSme, None, d, None)?,
+            Some(d) if !b.holds(i, K::TechInnovativeSme, d) => {
+                b.add(i, K::TechInnovativeSme, None, d, None)?;
+            }
+            _ => {}
+        }
+    }
+    for (k, on) in INNOVATIVE_BATCHES_AFTER
+        .iter()
+        .chain(&TECH_INNOVATIVE_BATCHES)
+        .copied()
+        .enumerate()
+    {
+        let kind = if on < ymd(2026, 4, 1) {
+            K::InnovativeSme
+        } else {
+            K::TechInnovativeSme
+        };
+        let want = 18 + 2 * k + b.rng.index(10);
+        let picked = pick_top(
+            (0..n).filter(|&i| {
+                b.tech_on(i, on)
+                    && firms[i].founded + days(365) <= on
+                    && !b.holds(i, K::InnovativeSme, on)
+                    && !b.holds(i, K::TechInnovativeSme, on)
+                    && tech(i) > 0.5
+            }),
+            |i| tech(i) + noise[i] * 2.0,
+            want,
+            false,
+            "innovative (after the snapshot)",
+        )?;
+        for i in picked {
+            b.add(i, kind, None, on, None)?;
+        }
+    }
+
+    // 科技型中小企业 for 2024–2026: each smaller tech firm keeps its habit.
+    for (i, firm) in firms.iter().enumerate() {
+        if firm.revenue_2022 > 20_000.0 {
+            continue;
+        }
+        if b.tiers.firms[i].tech_sme_p == 0.0 {
+            b.tiers.firms[i].tech_sme_p = b.rng.uniform(0.4, 0.9);
+        }
+        let p = b.tiers.firms[i].tech_sme_p;
+        for y in 2024..=HORIZON.year() {
+            let on = b.rng.date_between(ymd(y, 4, 10), ymd(y, 9, 30));
+            if firm.founded > ymd(y, 3, 31) || !b.tech_on(i, on) || !b.rng.chance(p) {
+                continue;
+            }
             let serial = b.serials.next(&mut b.rng, 10_000 + y, 9_999);
             b.add(
                 i,
@@ -649,6 +1080,57 @@ mod tests {
                 })
                 .count();
             assert!(renewed_2023 > 0, "some 高企 renew in 2023");
+        }
+    }
+
+    #[test]
+    fn the_horizon_only_adds_later_records_and_keeps_the_district_growing() {
+        for seed in [2023, 1, 99] {
+            let mut codes = CodeMaker::default();
+            let mut firms = enterprises::plan(seed, &mut codes).unwrap();
+            let n = firms.len();
+            let later = enterprises::plan_founded_after(seed, &firms, &mut codes).unwrap();
+            assert!(
+                later
+                    .iter()
+                    .all(|f| f.founded > SNAPSHOT && f.founded <= HORIZON)
+            );
+            firms.extend(later);
+            let snap = assign(seed, &firms[..n]).unwrap();
+            let t = extend(seed, &firms, &snap).unwrap();
+            assert_eq!(&t.records[..snap.records.len()], &snap.records[..]);
+            assert!(
+                t.records[snap.records.len()..]
+                    .iter()
+                    .all(|(_, q)| q.recognized_on > SNAPSHOT && q.recognized_on <= HORIZON)
+            );
+            let valid = |kinds: &[K], day: NaiveDate| {
+                t.records
+                    .iter()
+                    .filter(|(_, q)| kinds.contains(&q.kind) && q.valid_on(day))
+                    .map(|(f, _)| *f)
+                    .collect::<HashSet<_>>()
+                    .len()
+            };
+            let late_2026 = valid(&[K::HighTech], ymd(2026, 11, 28));
+            assert!((200..=280).contains(&late_2026), "seed {seed}: {late_2026}");
+            assert!(valid(&[K::TechEnterprise], HORIZON) > TECH_TOTAL);
+            assert!(valid(&[K::Srdi, K::LittleGiant], HORIZON) > SRDI_TOTAL);
+            assert!(valid(&[K::TechSme], ymd(2026, 11, 28)) > 0);
+            assert!(valid(&[K::TechInnovativeSme], HORIZON) > 0);
+            assert!(
+                t.records
+                    .iter()
+                    .all(|(_, q)| q.kind != K::TechInnovativeSme
+                        || q.recognized_on >= ymd(2026, 4, 1)),
+                "科技和创新型 only under the 2026 measures"
+            );
+            assert!(
+                t.records
+                    .iter()
+                    .all(|(_, q)| q.kind != K::HighTech || q.recognized_on.year() < 2026),
+                "no 2026 高企 batch by the horizon"
+            );
         }
     }
 }

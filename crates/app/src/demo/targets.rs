@@ -1,4 +1,5 @@
-//! The published figures the demo district reproduces, and the day it describes.
+//! The published figures the demo district reproduces, the day they describe, and
+//! the fixed horizon the district's records run on to.
 //!
 //! They come from the Chongqing Daily report on Tongliang (2023): "今年1—10月，全区
 //! 新增科技型企业202家，科技型企业数量达到1163家；新增“专精特新”企业40家，累计达到
@@ -6,6 +7,15 @@
 //! 技术企业". The generator steers its random records to hit them exactly; the
 //! report computes them back from the records like for any district. These numbers
 //! live here and in the demo's test, nowhere in report code.
+//!
+//! Two days matter. [`SNAPSHOT`] (2023-10-31) is the day of the newspaper: every
+//! record dated up to it is generated exactly as for the 2023 figures and nothing
+//! after it may change them. [`HORIZON`] (2026-09-30) is where the records stop:
+//! the district keeps growing after the snapshot ("双倍增": 高企 renewals and new
+//! batches, new 科技型企业, yearly 科技型中小企业, 专精特新), files every quarter up
+//! to 2026Q3 and every year up to 2025, so the views that look at "today" (valid
+//! 高企, the dashboard's latest quarter, expiry alerts, the ladder) have data. The
+//! horizon is a constant, never the wall clock, so the demo stays deterministic.
 
 use chrono::NaiveDate;
 use kechuang_core::money::FEN_PER_WAN;
@@ -27,8 +37,11 @@ pub(crate) const RD_2022Q3_FEN: i64 = 100_533_330_000;
 
 /// First year with filings.
 pub(crate) const FIRST_YEAR: i32 = 2019;
-/// The year of the snapshot (filings up to its third quarter).
+/// The year of the snapshot (its third quarter is the report's R&D quarter).
 pub(crate) const LAST_YEAR: i32 = 2023;
+/// The year of the horizon (filings up to its third quarter, annual filings up to
+/// the year before).
+pub(crate) const HORIZON_YEAR: i32 = 2026;
 
 /// A date that is known to exist.
 pub(crate) const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -41,5 +54,27 @@ pub(crate) const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 /// First day of the report range (2023-01).
 pub(crate) const RANGE_FROM: NaiveDate = ymd(2023, 1, 1);
 /// The day the demo district describes: the last day of the report range
-/// (2023-10). Nothing is recognised, granted or filed after it.
+/// (2023-10). Records dated up to it are the 2023 district; everything after it
+/// is added on top without touching them.
 pub(crate) const SNAPSHOT: NaiveDate = ymd(2023, 10, 31);
+/// The last day the demo district has records for (the end of 2026Q3): nothing is
+/// recognised, granted, founded or filed for a period after it. The 2026 高企
+/// batch is not announced by then.
+pub(crate) const HORIZON: NaiveDate = ymd(2026, 9, 30);
+
+/// Enterprises founded after the snapshot, per year (2023 counts November and
+/// December; 2026 up to June). The register stays near 1400 enterprises, so most
+/// new 科技型企业 after the snapshot come from registered firms not yet recognised.
+pub(crate) const FOUNDED_AFTER_SNAPSHOT: [(i32, usize); 4] =
+    [(2023, 2), (2024, 18), (2025, 20), (2026, 12)];
+
+/// New 高新技术企业 (first certificates) in the batches after the snapshot, per
+/// year (2023: the December batch).
+pub(crate) const HIGH_TECH_NEW_AFTER: [(i32, usize); 3] = [(2023, 30), (2024, 55), (2025, 65)];
+
+/// New 专精特新中小企业 (first recognitions) after the snapshot, per year.
+pub(crate) const SRDI_NEW_AFTER: [(i32, usize); 3] = [(2024, 36), (2025, 41), (2026, 30)];
+
+/// Year-on-year growth the 规上 R&D (1—9月) is steered to after the snapshot, in
+/// per mille.
+pub(crate) const RD_GROWTH_PM: [(i32, i64); 3] = [(2024, 118), (2025, 109), (2026, 97)];

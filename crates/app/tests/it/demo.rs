@@ -246,8 +246,82 @@ store_test!(
             .await
             .unwrap();
         assert!(all.len() > queue.len() && all.len() >= 10, "{}", all.len());
+
+        // The district runs on to its horizon (2026-09-30).
+        assert_the_horizon_is_filled(&app, &store).await;
     }
 );
+
+/// Past the 2023 snapshot the records reach 2026-09-30, so the views that look at
+/// "today" (late 2026) have data: valid 高企, the latest quarter, annual figures,
+/// and a review queue in 2026Q3.
+async fn assert_the_horizon_is_filled(app: &App, store: &Store) {
+    use chrono::NaiveDate;
+    use kechuang_core::period::Period;
+    use kechuang_core::qualification::QualificationKind as K;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut db = store.read().await.unwrap();
+
+    let at_snapshot = db
+        .count_valid_holders(&[K::HighTech], day(2023, 10, 31))
+        .await
+        .unwrap();
+    let late_2026 = db
+        .count_valid_holders(&[K::HighTech], day(2026, 11, 28))
+        .await
+        .unwrap();
+    assert_eq!(at_snapshot, 175);
+    assert!(
+        (200..=280).contains(&late_2026) && late_2026 > at_snapshot,
+        "valid 高企 on 2026-11-28: {late_2026}"
+    );
+
+    let q3 = Period::quarter(2026, 3).unwrap();
+    let y2025 = Period::year(2025).unwrap();
+    let (mut active, mut filed_q3, mut founded_2025, mut annual_2025) = (0, 0, 0, 0);
+    for o in db.all_organisations().await.unwrap() {
+        if o.org.kind != OrgKind::Enterprise {
+            continue;
+        }
+        let founded = o.org.founded_on.unwrap();
+        if founded <= day(2026, 9, 30) {
+            active += 1;
+            let versions = db.filing_versions(&o.id, q3).await.unwrap();
+            if versions
+                .iter()
+                .any(|f| matches!(f.status, FilingStatus::Approved | FilingStatus::Submitted))
+            {
+                filed_q3 += 1;
+            }
+        }
+        if founded <= day(2025, 12, 31) {
+            founded_2025 += 1;
+            if db.latest_filing(&o.id, y2025).await.unwrap().is_some() {
+                annual_2025 += 1;
+            }
+        }
+    }
+    assert!(
+        filed_q3 * 10 >= active * 9,
+        "2026Q3 filed by {filed_q3} of {active}"
+    );
+    assert!(filed_q3 < active, "a few have not filed yet");
+    assert_eq!(
+        annual_2025, founded_2025,
+        "every firm filed its 2025 annual"
+    );
+    drop(db);
+
+    let queue = filing::review_queue(app, &bureau(Role::BureauReviewer, None), 500)
+        .await
+        .unwrap();
+    assert!(queue.len() >= 10, "{}", queue.len());
+    assert!(
+        queue.iter().all(|i| i.filing.period == q3),
+        "the review queue is in the latest quarter: {:?}",
+        queue.iter().map(|i| i.filing.period).collect::<Vec<_>>()
+    );
+}
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_district_and_another_seed_other_names_with_the_same_figures()
