@@ -162,7 +162,7 @@ fn refused(
             conditions: Vec::new(),
             review_reasons: reasons.clone(),
             warnings: Vec::new(),
-            held: profile.holds(tier, as_of),
+            held: ladder::holds_tier(profile, tier, as_of),
         })
         .collect()
 }

@@ -59,6 +59,18 @@ pub const LADDER: [QualificationKind; 6] = [
     QualificationKind::LittleGiant,
 ];
 
+/// Whether the profile holds a tier on `day`. 科技和创新型中小企业 covers valid
+/// 科技型中小企业 and 创新型中小企业 titles too (§3.2 first tier).
+pub fn holds_tier(profile: &Profile, tier: QualificationKind, day: NaiveDate) -> bool {
+    use QualificationKind as Q;
+    match tier {
+        Q::TechInnovativeSme => [Q::TechInnovativeSme, Q::TechSme, Q::InnovativeSme]
+            .into_iter()
+            .any(|k| profile.holds(k, day)),
+        t => profile.holds(t, day),
+    }
+}
+
 /// Evaluates every tier of one pack. The profile is validated first (errors per
 /// field); a date before the pack took effect is refused. A later date is allowed
 /// (reviews under old standards).
@@ -76,7 +88,7 @@ pub fn evaluate_pack(
         PackId::Srdi2026 => srdi_2026::evaluate(profile, ctx),
     };
     for r in &mut out {
-        r.held = profile.holds(r.tier, ctx.as_of);
+        r.held = holds_tier(profile, r.tier, ctx.as_of);
         if !pack.in_force_on(ctx.as_of) {
             r.warnings.push(format!(
                 "评价日期 {} 不在 {} 的施行期内：按旧标准评价（复核适用）",
