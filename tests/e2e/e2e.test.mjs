@@ -213,6 +213,8 @@ test('the bureau filters the cultivation pool and sets a doubling target with it
   await page.click('form[action="/targets"] button[type=submit]');
   await page.waitForURL(/\/targets$/);
   await page.waitForSelector('.target .chart[data-rendered="1"] canvas', { timeout: 15000 });
-  assert.match(await page.locator('.target').first().innerText(), /350 家/, 'the target is twice the 175 of 2023-10-31');
+  const added = page.locator('.target', { hasText: '高新技术企业数量翻番' }).last();
+  assert.match(await added.innerText(), /350 家/, 'the target is twice the 175 of 2023-10-31');
+  assert.match(await added.innerText(), /完成进度/);
   await context.close();
 });
