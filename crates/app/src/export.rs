@@ -597,6 +597,11 @@ fn write_synthetic(
     let mut rng = Rng(seed);
     let date = date_format();
     let mut wb = Workbook::new();
+    // A fixed creation time: the same arguments give the same bytes.
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2023, 10, 31)?),
+    );
     let mut firms: Vec<Firm> = Vec::with_capacity(enterprises as usize);
     let base = (seed % 900) * 1_000_000;
     {

@@ -576,6 +576,7 @@ fn bench_profile(rng: &mut Rng, i: u32) -> kechuang_core::ladder::Profile {
     for (k, y) in (2022..=2025).enumerate() {
         let rev = base * (100 + k as u64 * rng.below(20)) / 100;
         let staff = 10 + rng.below(600);
+        let rd = rev * rng.below(9) / 100;
         years.insert(
             y,
             YearFacts {
@@ -591,8 +592,8 @@ fn bench_profile(rng: &mut Rng, i: u32) -> kechuang_core::ladder::Profile {
                 staff: Some(d(staff)),
                 st_staff: Some(d(staff * rng.below(40) / 100)),
                 rd_staff: Some(d(staff * rng.below(30) / 100)),
-                rd_expense: Some(d(rev * rng.below(9) / 100)),
-                rd_domestic: Some(d(rev * rng.below(9) / 200)),
+                rd_expense: Some(d(rd)),
+                rd_domestic: Some(d(rd * (50 + rng.below(51)) / 100)),
                 conversions: Some(rng.below(7) as u32),
                 ..YearFacts::default()
             },

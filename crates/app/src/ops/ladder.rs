@@ -191,6 +191,7 @@ async fn evaluate_and_store(
     trigger: &str,
     by: &str,
     now: i64,
+    known: Option<&std::collections::HashMap<String, (String, String)>>,
 ) -> AppResult<(String, bool)> {
     let profile = profile_from(input)?;
     let tiers = match evaluate_profile(&app.config, &profile, as_of, pack) {
@@ -205,11 +206,21 @@ async fn evaluate_and_store(
     };
     let inputs = serde_json::to_string(&profile).map_err(|e| AppError::Internal(e.into()))?;
     let hash = inputs_hash(&inputs, as_of, pack);
-    if pack.is_none()
-        && let Some(last) = db.latest_ladder_run(&input.org.id).await?
-        && last.inputs_hash == hash
-    {
-        return Ok((last.run_id, false));
+    if pack.is_none() {
+        let last = match known {
+            Some(k) => k.get(input.org.id.as_str()).cloned(),
+            None => db
+                .latest_ladder_hashes(std::slice::from_ref(&input.org.id))
+                .await?
+                .into_iter()
+                .next()
+                .map(|(_, run, h)| (run, h)),
+        };
+        if let Some((run_id, h)) = last
+            && h == hash
+        {
+            return Ok((run_id, false));
+        }
     }
     let run = LadderRun {
         run_id: kechuang_store::new_id(),
@@ -273,6 +284,7 @@ pub async fn evaluate_org(
         &trigger,
         &trigger,
         app.now(),
+        None,
     )
     .await?;
     let run = tx.ladder_run(&run_id).await?.ok_or(AppError::NotFound)?;
@@ -403,15 +415,30 @@ async fn evaluate_ids(
     for (i, chunk) in chunks.into_iter().enumerate() {
         let mut tx = app.store.begin().await?;
         let inputs = tx.ladder_inputs(chunk).await?;
+        let known: std::collections::HashMap<String, (String, String)> = tx
+            .latest_ladder_hashes(chunk)
+            .await?
+            .into_iter()
+            .map(|(org, run, hash)| (org, (run, hash)))
+            .collect();
         let now = app.now();
         for input in inputs
             .iter()
             .filter(|i| i.org.org.kind == OrgKind::Enterprise)
         {
             out.evaluated += 1;
-            let (_, new) =
-                evaluate_and_store(app, &mut tx, input, today, None, trigger, "ladder", now)
-                    .await?;
+            let (_, new) = evaluate_and_store(
+                app,
+                &mut tx,
+                input,
+                today,
+                None,
+                trigger,
+                "ladder",
+                now,
+                Some(&known),
+            )
+            .await?;
             out.changed += u64::from(new);
         }
         if i + 1 == n

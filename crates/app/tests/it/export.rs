@@ -300,6 +300,11 @@ store_test!(the_synthetic_workbook_imports_cleanly, |store| {
     );
     let again = export::synthetic_workbook(&dir.join("again.xlsx"), 30, 8, 7).unwrap();
     assert_eq!(again, counts);
+    assert_eq!(
+        std::fs::read(dir.join("again.xlsx")).unwrap(),
+        bytes,
+        "the same arguments give the same bytes"
+    );
     let r = import_bytes(
         &app,
         &admin(),

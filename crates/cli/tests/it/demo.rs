@@ -46,6 +46,43 @@ fn the_demo_district_reports_the_newspaper_figures_from_its_records() {
         "{md}"
     );
 
+    // The demo build evaluated every firm; the report counts who is ready.
+    assert!(out.contains("梯度培育"), "{out}");
+    assert!(
+        j["cultivation"]["ready"]["high_tech"].is_number(),
+        "{}",
+        j["cultivation"]
+    );
+    assert_eq!(j["cultivation"]["targets"].as_array().unwrap().len(), 2);
+    let o = run(
+        dir.path(),
+        &["export", "--format", "csv", "-o", "registry.csv"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.path().join("registry.csv")).unwrap();
+    let code = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|c| c.get(2) == Some(&"企业"))
+        .map(|c| c[0].to_string())
+        .unwrap();
+    let o = run(
+        dir.path(),
+        &["evaluate", "--org", &code, "--date", "2026-11-28", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["tiers"].as_array().unwrap().len(), 6, "{e}");
+    let o = run(dir.path(), &["evaluate", "--org", "91500151MA6XLHYD31"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("org"), "{}", stderr(&o));
+    let o = run(dir.path(), &["ladder", "catch-up"]);
+    assert!(
+        o.status.success() && stdout(&o).contains("已评价"),
+        "{}",
+        stderr(&o)
+    );
+
     // A second `demo` keeps the data and builds nothing twice.
     let o = run(dir.path(), &["demo", "--no-serve"]);
     assert!(o.status.success(), "{}", stderr(&o));

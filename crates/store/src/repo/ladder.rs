@@ -410,6 +410,28 @@ impl Db {
         r.map(LadderRun::try_from).transpose()
     }
 
+    /// The id and input hash of each enterprise's newest ladder run (`pack` NULL),
+    /// for a set of enterprises.
+    pub async fn latest_ladder_hashes(
+        &mut self,
+        ids: &[OrgId],
+    ) -> Result<Vec<(String, String, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ph = placeholders(1, ids.len());
+        Ok(with_conn!(self, c => {
+            let sql = format!(
+                "SELECT lc.organisation_id, lc.run_id, r.inputs_hash FROM ladder_current lc \
+                 JOIN ladder_run r ON r.run_id = lc.run_id \
+                 WHERE lc.organisation_id IN ({ph}) AND lc.tier = (SELECT MIN(t.tier) FROM ladder_current t WHERE t.organisation_id = lc.organisation_id)"
+            );
+            let mut q = sqlx::query_as(AssertSqlSafe(sql));
+            for id in ids { q = q.bind(id.as_str()); }
+            q.fetch_all(&mut *c).await
+        })?)
+    }
+
     /// One run by id.
     pub async fn ladder_run(&mut self, run_id: &str) -> Result<Option<LadderRun>> {
         let r: Option<RunRow> = with_conn!(self, c => {
@@ -467,26 +489,33 @@ impl Db {
                     .await
                     .map(|r| r.rows_affected())
             })?;
-            for t in rows {
+            if !rows.is_empty() {
+                let values: Vec<String> = (0..rows.len())
+                    .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO ladder_current (organisation_id, tier, run_id, pack, status, ready, held, score_min, score_max, unmet, as_of) \
+                     VALUES {}",
+                    values.join(", ")
+                );
+                let as_of = to_iso(run.as_of);
                 with_conn!(self, c => {
-                    sqlx::query(
-                        "INSERT INTO ladder_current (organisation_id, tier, run_id, pack, status, ready, held, score_min, score_max, unmet, as_of) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(run.org_id.as_str())
-                    .bind(&t.tier)
-                    .bind(&run.run_id)
-                    .bind(&t.pack)
-                    .bind(&t.status)
-                    .bind(t.ready)
-                    .bind(t.held)
-                    .bind(t.score_min)
-                    .bind(t.score_max)
-                    .bind(t.unmet)
-                    .bind(to_iso(run.as_of))
-                    .execute(&mut *c)
-                    .await
-                    .map(|r| r.rows_affected())
+                    let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+                    for t in rows {
+                        q = q
+                            .bind(run.org_id.as_str())
+                            .bind(&t.tier)
+                            .bind(&run.run_id)
+                            .bind(&t.pack)
+                            .bind(&t.status)
+                            .bind(t.ready)
+                            .bind(t.held)
+                            .bind(t.score_min)
+                            .bind(t.score_max)
+                            .bind(t.unmet)
+                            .bind(as_of.as_str());
+                    }
+                    q.execute(&mut *c).await.map(|r| r.rows_affected())
                 })?;
             }
         }
