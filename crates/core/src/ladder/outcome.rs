@@ -218,6 +218,40 @@ impl TierResult {
     }
 }
 
+/// A condition, unknown until the pack sets it; the identity filled in.
+pub fn cond(id: &str, section: &str, name: &str, required: &str) -> Condition {
+    Condition {
+        id: id.to_string(),
+        section: section.to_string(),
+        name: name.to_string(),
+        actual: None,
+        required: required.to_string(),
+        met: Met::Unknown,
+        gap: None,
+        note: None,
+    }
+}
+
+/// A score item.
+pub fn item(
+    id: &str,
+    section: &str,
+    name: &str,
+    (min, max): (u32, u32),
+    out_of: u32,
+    basis: String,
+) -> ScoreItem {
+    ScoreItem {
+        id: id.to_string(),
+        section: section.to_string(),
+        name: name.to_string(),
+        min,
+        max,
+        out_of,
+        basis,
+    }
+}
+
 /// Formats 元 with thousands separators: `¥1,234,000` (whole 元, rounded up).
 pub fn yuan(amount: Decimal) -> String {
     let whole = amount.ceil();

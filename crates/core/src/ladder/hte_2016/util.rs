@@ -3,41 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::ladder::outcome::{Condition, Gap, GapUnit, Met, ScoreItem, pct, wan_to_yuan, yuan};
+use crate::ladder::outcome::{Condition, Gap, GapUnit, Met, pct, wan_to_yuan, yuan};
 
-/// A condition with its identity filled in; the caller sets the rest.
-pub(crate) fn cond(id: &str, section: &str, name: &str, required: &str) -> Condition {
-    Condition {
-        id: id.to_string(),
-        section: section.to_string(),
-        name: name.to_string(),
-        actual: None,
-        required: required.to_string(),
-        met: Met::Unknown,
-        gap: None,
-        note: None,
-    }
-}
-
-/// A score item.
-pub(crate) fn item(
-    id: &str,
-    section: &str,
-    name: &str,
-    (min, max): (u32, u32),
-    out_of: u32,
-    basis: String,
-) -> ScoreItem {
-    ScoreItem {
-        id: id.to_string(),
-        section: section.to_string(),
-        name: name.to_string(),
-        min,
-        max,
-        out_of,
-        basis,
-    }
-}
+pub(crate) use crate::ladder::outcome::{cond, item};
 
 /// `Some(true)` → met, `Some(false)` → not met, `None` → unknown (undeclared).
 pub(crate) fn declared(c: &mut Condition, v: Option<bool>) {

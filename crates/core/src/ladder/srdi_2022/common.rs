@@ -7,9 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::ip::{Acquisition, IpClass, IpType};
 use crate::ladder::band::{Band, find, ratio_pct};
-use crate::ladder::outcome::{
-    Condition, Gap, GapUnit, Met, ScoreItem, Status, TierResult, wan_to_yuan, yuan,
-};
+use crate::ladder::outcome::{Condition, Gap, GapUnit, Met, Status, TierResult, wan_to_yuan, yuan};
 use crate::ladder::packs::PackId;
 use crate::ladder::profile::{AwardLevel, InstitutionLevelInput, IpItem, Profile, YearFacts};
 use crate::qualification::QualificationKind;
@@ -35,39 +33,7 @@ pub(crate) fn result(
     }
 }
 
-/// A condition, unknown until set.
-pub(crate) fn cond(id: &str, section: &str, name: &str, required: &str) -> Condition {
-    Condition {
-        id: id.to_string(),
-        section: section.to_string(),
-        name: name.to_string(),
-        actual: None,
-        required: required.to_string(),
-        met: Met::Unknown,
-        gap: None,
-        note: None,
-    }
-}
-
-/// A scored item.
-pub(crate) fn item(
-    id: &str,
-    section: &str,
-    name: &str,
-    (min, max): (u32, u32),
-    out_of: u32,
-    basis: String,
-) -> ScoreItem {
-    ScoreItem {
-        id: id.to_string(),
-        section: section.to_string(),
-        name: name.to_string(),
-        min,
-        max,
-        out_of,
-        basis,
-    }
-}
+pub(crate) use crate::ladder::outcome::{cond, item};
 
 /// `Yes` / `No` from a boolean.
 pub(crate) fn met(b: bool) -> Met {
