@@ -28,6 +28,7 @@ pub mod ids;
 pub mod indicator;
 pub mod ip;
 pub mod ladder;
+pub mod matchmaking;
 pub mod messages;
 pub mod money;
 pub mod org;

@@ -100,6 +100,8 @@ pub fn template(code: &str) -> &'static str {
         "facts_invalid" => "补充资料不是有效的 JSON：{value}",
         "target_invalid" => "目标值应大于基期值",
         "not_enterprise" => "只有企业可以进行梯度评价",
+        "choice_invalid" => "“{value}”不是可选的值",
+        "too_many_tags" => "最多填写{max}项",
         _ => "输入有误",
     }
 }

@@ -30,6 +30,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0002_ladder.sql"),
         include_str!("../migrations/0002_ladder.sql"),
     ),
+    (
+        3,
+        "matchmaking",
+        include_str!("../migrations/0003_matchmaking.sql"),
+        include_str!("../migrations/0003_matchmaking.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

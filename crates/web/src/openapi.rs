@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, ladder, orgs};
+use crate::routes::{auth, filings, io, ladder, matchmaking, orgs};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -56,6 +56,18 @@ use utoipa::OpenApi;
         ladder::targets,
         ladder::add_target,
         ladder::delete_target,
+        matchmaking::needs,
+        matchmaking::create_need,
+        matchmaking::need,
+        matchmaking::update_need,
+        matchmaking::achievements,
+        matchmaking::create_achievement,
+        matchmaking::achievement,
+        matchmaking::update_achievement,
+        matchmaking::experts,
+        matchmaking::create_expert,
+        matchmaking::expert,
+        matchmaking::update_expert,
     ),
     components(schemas(
         UserDto,

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod filing;
 pub mod ip;
 pub mod ladder;
+pub mod matchmaking;
 pub mod org;
 pub mod qualification;
 pub mod report;

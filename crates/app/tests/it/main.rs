@@ -10,4 +10,5 @@ mod export;
 mod filing;
 mod import;
 mod ladder;
+mod matchmaking;
 mod org;

@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
+pub(crate) mod matchmaking;
 pub(crate) mod orgs;
 
 use crate::AppState;
@@ -16,6 +17,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(filings::router())
         .merge(io::router())
         .merge(ladder::router())
+        .merge(matchmaking::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -270,6 +270,18 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/ladder/targets"),
     ("POST", "/api/v1/ladder/targets"),
     ("DELETE", "/api/v1/ladder/targets/{id}"),
+    ("GET", "/api/v1/needs"),
+    ("POST", "/api/v1/needs"),
+    ("GET", "/api/v1/needs/{id}"),
+    ("PUT", "/api/v1/needs/{id}"),
+    ("GET", "/api/v1/achievements"),
+    ("POST", "/api/v1/achievements"),
+    ("GET", "/api/v1/achievements/{id}"),
+    ("PUT", "/api/v1/achievements/{id}"),
+    ("GET", "/api/v1/experts"),
+    ("POST", "/api/v1/experts"),
+    ("GET", "/api/v1/experts/{id}"),
+    ("PUT", "/api/v1/experts/{id}"),
 ];
 
 #[tokio::test]

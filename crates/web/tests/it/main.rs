@@ -8,5 +8,6 @@ mod api;
 mod harness;
 mod io;
 mod ladder;
+mod matchmaking;
 mod pages;
 mod scope;

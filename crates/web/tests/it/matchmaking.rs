@@ -1,0 +1,63 @@
+use crate::harness::*;
+use axum::http::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn needs_round_trip_over_the_api_with_owners_and_field_errors() {
+    let t = TestApp::spawn().await;
+    let a = t.enterprise(1, "巴川街道").await;
+    let b = t.enterprise(2, "东城街道").await;
+    t.user("enta", "enterprise", Some(&a), None).await;
+    t.user("entb", "enterprise", Some(&b), None).await;
+    let ea = t.login("enta").await;
+    let eb = t.login("entb").await;
+    let r = t
+        .json(
+            &ea,
+            "POST",
+            "/api/v1/needs",
+            json!({"title": "锂电池极片涂布厚度在线检测", "modes": ["委托开发"], "budget_wan": "50",
+            "keywords": ["锂电池", "涂布"], "description": "<script>alert(1)</script>"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(r.json()["modes"][0]["code"], "commissioned");
+    assert_eq!(r.json()["description"], "<script>alert(1)</script>");
+    let other = t
+        .json(
+            &eb,
+            "PUT",
+            &format!("/api/v1/needs/{id}"),
+            json!({"title": "改", "modes": ["合作开发"]}),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let bad = t
+        .json(
+            &ea,
+            "POST",
+            "/api/v1/needs",
+            json!({"title": "", "modes": ["众筹"], "budget_wan": "很多"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["title", "budget_wan", "modes"]);
+    let list = t.get(&eb, "/api/v1/needs?q=涂布").await;
+    assert_eq!(list.json()["total"], 1);
+    let solved = t
+        .json(&ea, "PUT", &format!("/api/v1/needs/{id}"), json!({"title": "锂电池极片涂布厚度在线检测", "modes": ["委托开发"], "status": "已解决"}))
+        .await;
+    assert_eq!(
+        solved.json()["status"]["code"],
+        "solved",
+        "{}",
+        solved.text()
+    );
+}
