@@ -5,6 +5,7 @@ mod auth;
 mod filings;
 mod io;
 mod ladder;
+mod matchmaking;
 mod orgs;
 
 use crate::AppState;
@@ -93,4 +94,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(filings::router())
         .merge(io::router())
         .merge(ladder::router())
+        .merge(matchmaking::router())
 }

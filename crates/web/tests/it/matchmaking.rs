@@ -61,3 +61,73 @@ async fn needs_round_trip_over_the_api_with_owners_and_field_errors() {
         solved.text()
     );
 }
+
+#[tokio::test]
+async fn the_need_form_keeps_every_field_on_error_and_pages_escape_html() {
+    let t = TestApp::spawn().await;
+    let a = t.enterprise(1, "巴川街道").await;
+    t.user("enta", "enterprise", Some(&a), None).await;
+    let c = t.login("enta").await;
+    let csrf = c.csrf.clone();
+    assert_eq!(t.get(&c, "/needs/new").await.status, StatusCode::OK);
+    let bad = t
+        .form(
+            &c,
+            "/needs",
+            &[
+                ("_csrf", &csrf),
+                ("title", "气凝胶隔热毡量产工艺"),
+                ("description", "第一行\n第二行"),
+                ("budget_wan", "很多"),
+                ("modes", "joint"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text();
+    assert!(
+        html.contains("气凝胶隔热毡量产工艺") && html.contains("第一行\n第二行"),
+        "values kept"
+    );
+    assert!(
+        html.contains("field-error") && html.contains("不是数字"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"joint\" checked"),
+        "the chosen mode stays checked"
+    );
+    let ok = t
+        .form(
+            &c,
+            "/needs",
+            &[
+                ("_csrf", &csrf),
+                ("title", "气凝胶<script>x</script>"),
+                ("budget_wan", "30"),
+                ("modes", "joint"),
+                ("modes", "commissioned"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let loc = ok
+        .headers
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let page = t.get(&c, &loc).await.text();
+    assert!(
+        page.contains("气凝胶&lt;script&gt;") || page.contains("气凝胶&#60;script&#62;"),
+        "escaped on the page"
+    );
+    assert!(!page.contains("<script>x</script>"));
+    assert!(page.contains("委托开发、合作开发"));
+    let list = t.get(&c, "/needs?q=气凝胶").await.text();
+    assert!(list.contains("共 1 条"), "{list}");
+    let edit = t.get(&c, &format!("{loc}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.text().contains("value=\"commissioned\" checked"));
+}
