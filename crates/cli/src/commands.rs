@@ -118,8 +118,14 @@ async fn demo(settings: &Settings, seed: u64, no_serve: bool) -> anyhow::Result<
                 .map_err(explain)?;
         bar.finish_and_clear();
         println!(
-            "示范区已生成：{} 家机构（其中企业 {} 家），{} 份指标填报，{} 条资质记录。",
-            summary.organisations, summary.enterprises, summary.filings, summary.qualifications
+            "示范区已生成：{} 家机构（其中企业 {} 家），{} 份指标填报，{} 条资质记录；技术需求 {} 项、科技成果 {} 项、专家 {} 名。",
+            summary.organisations,
+            summary.enterprises,
+            summary.filings,
+            summary.qualifications,
+            summary.matchmaking.0,
+            summary.matchmaking.1,
+            summary.matchmaking.2
         );
         let done = kechuang_app::ops::ladder::catch_up(&app, app.today())
             .await

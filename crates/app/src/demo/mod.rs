@@ -32,6 +32,7 @@ mod filings;
 mod geography;
 mod ip;
 mod ladder;
+mod matchmaking;
 mod names;
 mod people;
 mod qualifications;
@@ -89,6 +90,8 @@ pub struct DemoSummary {
     pub qualifications: u64,
     /// One account per role.
     pub logins: Vec<DemoLogin>,
+    /// Technology needs, achievements and experts on the matchmaking board.
+    pub matchmaking: (usize, usize, usize),
 }
 
 /// Whether the database already holds a demo district (or any organisation).
@@ -326,12 +329,13 @@ pub async fn build(
         users.push(user);
     }
 
-    let summary = DemoSummary {
+    let mut summary = DemoSummary {
         enterprises: plan.enterprises as u64,
         organisations: n_orgs,
         filings: n_filings,
         qualifications: n_quals,
         logins,
+        matchmaking: (0, 0, 0),
     };
     let mut events: Vec<NewEvent> = plan
         .orgs
@@ -368,6 +372,7 @@ pub async fn build(
     });
     let facts = ladder::facts(seed, &plan.orgs, &plan.qualifications);
     ladder::write(&mut tx, &facts, now).await?;
+    summary.matchmaking = matchmaking::write(&mut tx, seed, &plan.orgs, now).await?;
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -99,6 +99,33 @@ store_test!(
             summary.organisations > summary.enterprises + 15,
             "universities, institutes and banks too"
         );
+        // The matchmaking board, read back through the use cases.
+        let (needs, achievements, experts) = summary.matchmaking;
+        assert!(
+            needs > 100 && achievements > 150 && experts > 50,
+            "{:?}",
+            summary.matchmaking
+        );
+        let admin = kechuang_app::Actor::cli();
+        let q = kechuang_app::ops::matchmaking::ListQuery {
+            per_page: 200,
+            ..Default::default()
+        };
+        let listed = kechuang_app::ops::matchmaking::needs(&app, &admin, &q)
+            .await
+            .unwrap();
+        assert_eq!(listed.total as usize, needs);
+        assert!(
+            listed
+                .items
+                .iter()
+                .all(|n| !n.modes.is_empty() && n.field.is_some())
+        );
+        let listed = kechuang_app::ops::matchmaking::achievements(&app, &admin, &q)
+            .await
+            .unwrap();
+        assert_eq!(listed.total as usize, achievements);
+        assert!(listed.items.iter().all(|a| a.title.starts_with("一种")));
         assert!(
             summary.filings > 18 * summary.enterprises,
             "{}",
