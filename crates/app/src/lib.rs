@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ops;
+pub mod search;
 
 pub use actor::Actor;
 pub use error::{AppError, AppResult};

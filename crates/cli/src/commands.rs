@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(b) => crate::bench::run(&settings, b).await,
         Command::Evaluate(a) => evaluate(&settings, a).await,
         Command::Ladder(l) => ladder(&settings, l).await,
+        Command::Reindex => reindex(&settings).await,
     }
 }
 
@@ -68,22 +69,30 @@ async fn serve(settings: &Settings, app: App) -> anyhow::Result<ExitCode> {
         district_name: settings.district_name.clone(),
         ..kechuang_web::WebConfig::default()
     };
+    let searcher = std::sync::Arc::new(
+        kechuang_app::search::Searcher::open(Some(&settings.data_dir.join("search")))
+            .map_err(explain)?,
+    );
     println!("kechuang 正在运行：http://{addr}  （Ctrl+C 停止）");
     // The ladder follows the event log: an approved filing, a changed IP record,
     // qualification or fact re-evaluates that enterprise within seconds.
     let worker = {
         let app = app.clone();
+        let searcher = searcher.clone();
         tokio::spawn(async move {
             loop {
                 let today = app.today();
                 if let Err(e) = kechuang_app::ops::ladder::catch_up(&app, today).await {
                     tracing::warn!(error = %e, "ladder catch-up failed; retrying");
                 }
+                if let Err(e) = searcher.sync(&app).await {
+                    tracing::warn!(error = %e, "search index catch-up failed; retrying");
+                }
                 tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             }
         })
     };
-    let state = kechuang_web::AppState::new(app.clone(), web);
+    let state = kechuang_web::AppState::new(app.clone(), web).with_searcher(searcher.clone());
     kechuang_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -507,6 +516,23 @@ async fn ladder(settings: &Settings, l: &crate::config::LadderCommand) -> anyhow
     println!(
         "已评价 {} 家企业（{} 家结果有变化），读取事件 {} 条。",
         done.evaluated, done.changed, done.events
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reindex(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let dir = settings.data_dir.join("search");
+    let searcher = kechuang_app::search::Searcher::open(Some(&dir)).map_err(explain)?;
+    searcher.reset().map_err(explain)?;
+    let started = std::time::Instant::now();
+    let n = searcher.sync(&app).await.map_err(explain)?;
+    app.store.close().await;
+    println!(
+        "检索索引已重建：{} 条记录，用时 {:.1} 秒（{}）。",
+        n,
+        started.elapsed().as_secs_f64(),
+        dir.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -53,6 +53,8 @@ pub enum Command {
     /// The cultivation ladder's background work, run by hand.
     #[command(subcommand)]
     Ladder(LadderCommand),
+    /// Rebuild the search index from the database.
+    Reindex,
 }
 
 /// `evaluate`.

@@ -56,6 +56,8 @@ pub struct AppState {
     pub app: App,
     /// Web settings.
     pub web: Arc<WebConfig>,
+    /// The matchmaking board's search index (memory unless one is given).
+    pub searcher: Arc<std::sync::OnceLock<Arc<kechuang_app::search::Searcher>>>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -65,8 +67,24 @@ impl AppState {
         Self {
             app,
             web: Arc::new(web),
+            searcher: Arc::new(std::sync::OnceLock::new()),
             metrics: Arc::new(metrics::Metrics::default()),
         }
+    }
+
+    /// The same state with a given search index (a directory beside the database).
+    pub fn with_searcher(self, searcher: Arc<kechuang_app::search::Searcher>) -> Self {
+        let _ = self.searcher.set(searcher);
+        self
+    }
+
+    /// The search index, an in-memory one built on first use when none was given.
+    pub fn searcher(&self) -> Result<Arc<kechuang_app::search::Searcher>, kechuang_app::AppError> {
+        if let Some(s) = self.searcher.get() {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(kechuang_app::search::Searcher::open(None)?);
+        Ok(self.searcher.get_or_init(|| s).clone())
     }
 }
 

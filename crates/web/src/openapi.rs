@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, ladder, matchmaking, orgs};
+use crate::routes::{auth, filings, io, ladder, matchmaking, orgs, search};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -68,6 +68,7 @@ use utoipa::OpenApi;
         matchmaking::create_expert,
         matchmaking::expert,
         matchmaking::update_expert,
+        search::search,
     ),
     components(schemas(
         UserDto,

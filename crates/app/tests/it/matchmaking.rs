@@ -248,3 +248,94 @@ store_test!(
         assert_eq!(listed.total, 1);
     }
 );
+
+store_test!(
+    the_search_index_follows_the_event_log_and_survives_a_corrupt_directory,
+    |store| {
+        use kechuang_app::search::{SearchRequest, Searcher};
+        let app = app(&store);
+        let admin = bureau(Role::BureauAdmin, None);
+        let a = org::create(&app, &admin, &enterprise_input(1, "巴川街道"))
+            .await
+            .unwrap();
+        let ea = enterprise_user(&a);
+        let mut input = need_input("储能锂电池热失控预警");
+        input.keywords.push("battery".into());
+        let first = mm::create_need(&app, &ea, None, &input).await.unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("kechuang-search-{}", kechuang_store::new_id()));
+        let s = Searcher::open(Some(&dir)).unwrap();
+        let q = |text: &str| SearchRequest {
+            q: text.into(),
+            ..SearchRequest::default()
+        };
+        let r = s.search(&app, &ea, &q("热失控")).await.unwrap();
+        assert_eq!(
+            r.total, 1,
+            "the first search builds the index from the store"
+        );
+        assert_eq!(r.hits[0].url, format!("/needs/{}", first.id));
+        assert!(
+            r.hits[0].snippet_html.contains("<mark>"),
+            "{}",
+            r.hits[0].snippet_html
+        );
+        assert!(
+            r.hits[0].snippet_html.contains("&lt;b&gt;"),
+            "HTML in the text is escaped"
+        );
+        // A new record is found at the next search; a closed need is no longer listed.
+        let second = mm::create_need(&app, &ea, None, &need_input("气凝胶隔热毡量产工艺"))
+            .await
+            .unwrap();
+        assert_eq!(s.search(&app, &ea, &q("气凝胶")).await.unwrap().total, 1);
+        mm::update_need(
+            &app,
+            &ea,
+            &second.id,
+            &need_input("气凝胶隔热毡量产工艺"),
+            "已关闭",
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.search(&app, &ea, &q("气凝胶")).await.unwrap().total, 0);
+        // Punctuation-only queries and misspellings are graceful.
+        assert_eq!(s.search(&app, &ea, &q("（（**！")).await.unwrap().total, 0);
+        let miss = s.search(&app, &ea, &q("batery")).await.unwrap();
+        assert_eq!(miss.total, 0);
+        assert_eq!(
+            miss.suggestion.as_deref(),
+            Some("battery"),
+            "a close indexed term is suggested"
+        );
+        drop(s);
+        // A reopened index continues from its cursor; a corrupt one is rebuilt.
+        let s = Searcher::open(Some(&dir)).unwrap();
+        assert_eq!(s.search(&app, &ea, &q("热失控")).await.unwrap().total, 1);
+        drop(s);
+        std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+        let s = Searcher::open(Some(&dir)).unwrap();
+        assert_eq!(
+            s.search(&app, &ea, &q("热失控")).await.unwrap().total,
+            1,
+            "rebuilt from the store"
+        );
+        let bad = s
+            .search(
+                &app,
+                &ea,
+                &SearchRequest {
+                    q: "x".into(),
+                    kind: Some("contract".into()),
+                    ..SearchRequest::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(bad, AppError::Invalid(ref f) if f[0].field == "kind"),
+            "{bad:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

@@ -654,5 +654,60 @@ pub(crate) fn router() -> Router<AppState> {
     let r = Router::new();
     let r = kind_routes!(r, Kind::Need, "needs");
     let r = kind_routes!(r, Kind::Achievement, "achievements");
-    kind_routes!(r, Kind::Expert, "experts")
+    kind_routes!(r, Kind::Expert, "experts").merge(search_router())
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    q: String,
+    kind: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    result: Option<kechuang_app::search::SearchView>,
+    suggest_q: String,
+}
+
+/// Percent-encodes a query-string value (UTF-8 bytes outside the unreserved set).
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn search_page(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Query(q): Query<kechuang_app::search::SearchRequest>,
+) -> Result<Html<String>, PageError> {
+    let result = if q.q.trim().is_empty() {
+        None
+    } else {
+        Some(s.searcher()?.search(&s.app, &session.actor, &q).await?)
+    };
+    Ok(Html(render(&SearchPage {
+        layout: Layout::new(&s, Some(&session), "matchmaking"),
+        q: q.q.clone(),
+        kind: q.kind.clone().unwrap_or_default(),
+        kinds: vec![
+            ("need", "技术需求"),
+            ("achievement", "科技成果"),
+            ("expert", "专家"),
+        ],
+        suggest_q: result
+            .as_ref()
+            .and_then(|r| r.suggestion.as_deref())
+            .map(query_value)
+            .unwrap_or_default(),
+        result,
+    })))
+}
+
+pub(crate) fn search_router() -> Router<AppState> {
+    Router::new().route("/search", get(search_page))
 }

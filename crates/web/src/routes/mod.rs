@@ -6,6 +6,7 @@ pub(crate) mod io;
 pub(crate) mod ladder;
 pub(crate) mod matchmaking;
 pub(crate) mod orgs;
+pub(crate) mod search;
 
 use crate::AppState;
 use axum::Router;
@@ -18,6 +19,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(search::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

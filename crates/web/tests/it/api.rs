@@ -282,6 +282,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/experts"),
     ("GET", "/api/v1/experts/{id}"),
     ("PUT", "/api/v1/experts/{id}"),
+    ("GET", "/api/v1/search"),
 ];
 
 #[tokio::test]

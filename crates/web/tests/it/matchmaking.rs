@@ -131,3 +131,42 @@ async fn the_need_form_keeps_every_field_on_error_and_pages_escape_html() {
     assert_eq!(edit.status, StatusCode::OK);
     assert!(edit.text().contains("value=\"commissioned\" checked"));
 }
+
+#[tokio::test]
+async fn search_finds_a_new_need_at_once_and_the_page_escapes_all_but_the_marks() {
+    let t = TestApp::spawn().await;
+    let a = t.enterprise(1, "巴川街道").await;
+    t.user("enta", "enterprise", Some(&a), None).await;
+    let c = t.login("enta").await;
+    let r = t
+        .json(
+            &c,
+            "POST",
+            "/api/v1/needs",
+            json!({"title": "静脉识别门禁<img src=x>", "modes": ["技术许可"],
+            "description": "智慧安防园区需要静脉识别终端"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let found = t.get(&c, "/api/v1/search?q=静脉识别").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+    let j = found.json();
+    assert_eq!(j["total"], 1, "{j}");
+    assert_eq!(j["hits"][0]["kind"], "need");
+    assert!(
+        j["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "静脉识别"),
+        "{j}"
+    );
+    let page = t.get(&c, "/search?q=静脉识别").await.text();
+    assert!(page.contains("<mark>静脉识别</mark>"), "{page}");
+    assert!(!page.contains("<img src=x>"), "the title is escaped");
+    let empty = t.get(&c, "/api/v1/search?q=%F0%9F%98%80%EF%BC%81").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.json()["total"], 0);
+    let bad = t.get(&c, "/api/v1/search?q=x&kind=合同").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -1,0 +1,349 @@
+//! The full-text index of the matchmaking board, derived from the store.
+//!
+//! A [`Searcher`] owns one `kechuang-search` index (a directory beside the
+//! database, or memory) and how far it has read the event log. The cursor lives
+//! with the index (a file in its directory), not in the database, so every server
+//! instance keeps its own index. [`Searcher::sync`] follows the event log (needs,
+//! achievements and experts created or changed) and is called before every search
+//! and by the server every few seconds; with no cursor it rebuilds everything from
+//! the store (`kechuang reindex` does the same on purpose).
+
+use crate::{Actor, App, AppError, AppResult};
+use kechuang_search::{Dim, Doc, Kind, Query, SearchError, SearchIndex};
+use kechuang_store::{MatchFilter, Stored, StoredNeed};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// The event entities the index follows.
+const ENTITIES: [&str; 3] = ["need", "achievement", "expert"];
+
+/// An index and its place in the event log.
+#[derive(Debug)]
+pub struct Searcher {
+    index: SearchIndex,
+    cursor: AtomicI64,
+    cursor_file: Option<PathBuf>,
+    sync_lock: tokio::sync::Mutex<()>,
+}
+
+fn engine(e: SearchError) -> AppError {
+    AppError::Internal(anyhow::anyhow!("search index: {e}"))
+}
+
+impl Searcher {
+    /// Opens the index in `dir` (or memory): a missing directory is created; a
+    /// corrupt one is logged, thrown away and rebuilt at the next sync.
+    pub fn open(dir: Option<&Path>) -> AppResult<Searcher> {
+        let Some(dir) = dir else {
+            return Ok(Searcher {
+                index: SearchIndex::in_ram().map_err(engine)?,
+                cursor: AtomicI64::new(0),
+                cursor_file: None,
+                sync_lock: tokio::sync::Mutex::new(()),
+            });
+        };
+        let cursor_file = dir.join("kechuang-cursor");
+        let (index, cursor) = match SearchIndex::open_or_create(dir) {
+            Ok(i) => {
+                let c = std::fs::read_to_string(&cursor_file)
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0);
+                (i, c)
+            }
+            Err(e @ SearchError::NeedsRebuild { .. }) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "search index unreadable: rebuilding it from the store");
+                (SearchIndex::recreate(dir).map_err(engine)?, 0)
+            }
+            Err(e) => return Err(engine(e)),
+        };
+        Ok(Searcher {
+            index,
+            cursor: AtomicI64::new(cursor),
+            cursor_file: Some(cursor_file),
+            sync_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Forgets everything: the next sync rebuilds from the store.
+    pub fn reset(&self) -> AppResult<()> {
+        self.index.clear().map_err(engine)?;
+        self.index.commit().map_err(engine)?;
+        self.set_cursor(0)
+    }
+
+    fn set_cursor(&self, seq: i64) -> AppResult<()> {
+        self.cursor.store(seq, Ordering::SeqCst);
+        if let Some(f) = &self.cursor_file {
+            std::fs::write(f, seq.to_string()).map_err(|e| AppError::Internal(e.into()))?;
+        }
+        Ok(())
+    }
+
+    /// Documents in the index.
+    pub fn len(&self) -> u64 {
+        self.index.num_docs()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Brings the index up to the event log; returns the records (re)indexed.
+    pub async fn sync(&self, app: &App) -> AppResult<usize> {
+        let _one = self.sync_lock.lock().await;
+        let cursor = self.cursor.load(Ordering::SeqCst);
+        let mut db = app.store.read().await?;
+        if cursor == 0 {
+            // Read the log's end first: anything written while we copy is
+            // applied again at the next sync (upserts are idempotent).
+            let last = db.last_event_seq().await?;
+            self.index.clear().map_err(engine)?;
+            let mut n = 0;
+            let mut page = MatchFilter {
+                limit: 500,
+                ..MatchFilter::default()
+            };
+            loop {
+                let (_, rows) = db.needs(&page).await?;
+                n += rows.len();
+                for r in &rows {
+                    self.index.upsert(&need_doc(r)).map_err(engine)?;
+                }
+                let (_, ach) = db.achievements(&page).await?;
+                n += ach.len();
+                for r in &ach {
+                    self.index.upsert(&achievement_doc(r)).map_err(engine)?;
+                }
+                let (_, exp) = db.experts(&page).await?;
+                n += exp.len();
+                for r in &exp {
+                    self.index.upsert(&expert_doc(r)).map_err(engine)?;
+                }
+                if rows.len() < 500 && ach.len() < 500 && exp.len() < 500 {
+                    break;
+                }
+                page.offset += 500;
+            }
+            self.index.commit().map_err(engine)?;
+            self.set_cursor(last.max(1))?;
+            return Ok(n);
+        }
+        let mut n = 0;
+        let mut seq = cursor;
+        loop {
+            let events = db.events_after(seq, 5_000).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            for e in events
+                .iter()
+                .filter(|e| ENTITIES.contains(&e.entity.as_str()))
+            {
+                let doc = match e.entity.as_str() {
+                    "need" => db.need(&e.entity_id).await?.map(|r| need_doc(&r)),
+                    "achievement" => db
+                        .achievement(&e.entity_id)
+                        .await?
+                        .map(|r| achievement_doc(&r)),
+                    _ => db.expert(&e.entity_id).await?.map(|r| expert_doc(&r)),
+                };
+                match doc {
+                    Some(d) => self.index.upsert(&d).map_err(engine)?,
+                    None => self.index.delete(&format!("{}:{}", e.entity, e.entity_id)),
+                }
+                n += 1;
+            }
+            seq = last;
+        }
+        if seq != cursor {
+            self.index.commit().map_err(engine)?;
+            self.set_cursor(seq)?;
+        }
+        Ok(n)
+    }
+
+    /// Searches the board (after catching up with the log).
+    pub async fn search(
+        &self,
+        app: &App,
+        _actor: &Actor,
+        req: &SearchRequest,
+    ) -> AppResult<SearchView> {
+        self.sync(app).await?;
+        let mut q = Query::text(req.q.clone());
+        if let Some(k) = req.kind.as_deref().filter(|k| !k.is_empty()) {
+            q.kinds = vec![Kind::parse(k).ok_or_else(|| {
+                AppError::invalid(
+                    kechuang_core::FieldError::new("kind", "choice_invalid").with("value", k),
+                )
+            })?];
+        }
+        if let Some(f) = req.field.as_deref().filter(|f| !f.is_empty()) {
+            q.filters.push((Dim::Field, f.to_string()));
+        }
+        q.limit = req.per_page.unwrap_or(20).clamp(1, 100) as usize;
+        q.offset = ((req.page.unwrap_or(1).max(1) - 1) as usize) * q.limit;
+        let r = self.index.search(&q).map_err(engine)?;
+        let fields = r.facet(Dim::Field).to_vec();
+        let suggestion = if r.total == 0 {
+            self.index.suggest(&req.q).map_err(engine)?
+        } else {
+            None
+        };
+        Ok(SearchView {
+            total: r.total,
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| {
+                    let (kind, id) = h.id.split_once(':').unwrap_or(("", h.id.as_str()));
+                    SearchHit {
+                        url: format!("/{kind}s/{id}"),
+                        id: id.to_string(),
+                        kind: h.kind.as_str(),
+                        kind_zh: kind_zh(h.kind),
+                        title: h.title,
+                        snippet_html: h.snippet,
+                        matched: h.matched,
+                    }
+                })
+                .collect(),
+            tokens: r.tokens,
+            kinds: r.kinds.into_iter().map(|(k, n)| (k.as_str(), n)).collect(),
+            fields,
+            suggestion,
+        })
+    }
+}
+
+fn kind_zh(k: Kind) -> &'static str {
+    match k.as_str() {
+        "need" => "技术需求",
+        "achievement" => "科技成果",
+        "expert" => "专家",
+        "policy" => "政策",
+        "challenge" => "揭榜挂帅",
+        _ => "平台",
+    }
+}
+
+fn kind(s: &str) -> Kind {
+    Kind::parse(s).unwrap_or(Kind::Need)
+}
+
+fn need_doc(r: &StoredNeed) -> Doc {
+    let (n, status) = &r.record;
+    let mut d = Doc::new(format!("need:{}", r.id), kind("need"), n.title.clone());
+    d.body = [&n.description, &n.indicators, &n.problem, &n.basis]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    d.keywords = n.keywords.clone();
+    d.org = r.org_name.clone();
+    if let Some(f) = &n.field {
+        d.tags.push((Dim::Field, f.clone()));
+    }
+    d.amount = n.budget.and_then(|m| u64::try_from(m.fen()).ok());
+    d.public = matches!(
+        status,
+        kechuang_core::matchmaking::NeedStatus::Open
+            | kechuang_core::matchmaking::NeedStatus::Talking
+    );
+    d
+}
+
+fn achievement_doc(r: &Stored<kechuang_core::matchmaking::Achievement>) -> Doc {
+    let a = &r.record;
+    let mut d = Doc::new(
+        format!("achievement:{}", r.id),
+        kind("achievement"),
+        a.title.clone(),
+    );
+    d.body = a.summary.clone().unwrap_or_default();
+    d.keywords = a.keywords.iter().chain(&a.inventors).cloned().collect();
+    d.org = r.org_name.clone();
+    if let Some(f) = &a.field {
+        d.tags.push((Dim::Field, f.clone()));
+    }
+    if let Some(m) = a.maturity {
+        d.tags.push((Dim::Maturity, m.code().to_string()));
+    }
+    for t in &a.transfer_modes {
+        d.tags.push((Dim::TransferMode, t.code().to_string()));
+    }
+    d.amount = a.price.and_then(|m| u64::try_from(m.fen()).ok());
+    d
+}
+
+fn expert_doc(r: &Stored<kechuang_core::matchmaking::Expert>) -> Doc {
+    let e = &r.record;
+    let mut d = Doc::new(format!("expert:{}", r.id), kind("expert"), e.name.clone());
+    d.body = [&e.title, &e.projects, &e.profile]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    d.keywords = e.fields.iter().chain(&e.keywords).cloned().collect();
+    d.org = r.org_name.clone();
+    for f in &e.fields {
+        d.tags.push((Dim::Field, f.clone()));
+    }
+    d
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// What the user typed.
+    pub q: String,
+    /// `need`, `achievement` or `expert`.
+    pub kind: Option<String>,
+    /// 技术领域 (exact).
+    pub field: Option<String>,
+    /// Page from 1.
+    pub page: Option<i64>,
+    /// Page size (1–100).
+    pub per_page: Option<i64>,
+}
+
+/// One result.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    /// Record id.
+    pub id: String,
+    /// Kind code.
+    pub kind: &'static str,
+    /// Kind, zh-CN.
+    pub kind_zh: &'static str,
+    /// Title or name (plain text).
+    pub title: String,
+    /// A fragment with matches in `<mark>`, everything else escaped.
+    pub snippet_html: String,
+    /// Query terms the record contains.
+    pub matched: Vec<String>,
+    /// The record's page.
+    pub url: String,
+}
+
+/// The answer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchView {
+    /// Matches (all pages).
+    pub total: usize,
+    /// This page.
+    pub hits: Vec<SearchHit>,
+    /// The terms searched for.
+    pub tokens: Vec<String>,
+    /// Matches per kind.
+    pub kinds: Vec<(&'static str, u64)>,
+    /// Matches per 技术领域.
+    pub fields: Vec<(String, u64)>,
+    /// A corrected query when nothing matched and a close term exists.
+    pub suggestion: Option<String>,
+}
