@@ -39,6 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate(&settings, a).await,
         Command::Ladder(l) => ladder(&settings, l).await,
         Command::Reindex => reindex(&settings).await,
+        Command::Match(m) => match_need(&settings, m).await,
     }
 }
 
@@ -534,5 +535,37 @@ async fn reindex(settings: &Settings) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         dir.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn match_need(settings: &Settings, m: &crate::config::MatchArgs) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let searcher = kechuang_app::search::Searcher::open(Some(&settings.data_dir.join("search")))
+        .map_err(explain)?;
+    let matches = searcher
+        .match_need(&app, &Actor::cli(), &m.need, m.top)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => anyhow::anyhow!("need: 没有编号为 {} 的技术需求", m.need),
+            e => explain(e),
+        })?;
+    app.store.close().await;
+    if m.json {
+        println!("{}", serde_json::to_string_pretty(&matches)?);
+    } else {
+        for (i, x) in matches.iter().enumerate() {
+            println!(
+                "{:>2}. [{}] {}（{}） 得分 {:.3}",
+                i + 1,
+                x.hit.kind_zh,
+                x.hit.title,
+                x.org_name,
+                x.score
+            );
+            for r in &x.reasons {
+                println!("      · {r}");
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -55,6 +55,22 @@ pub enum Command {
     Ladder(LadderCommand),
     /// Rebuild the search index from the database.
     Reindex,
+    /// Match a technology need to achievements and experts, with the reasons.
+    Match(MatchArgs),
+}
+
+/// `match`.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The need's id.
+    #[arg(long)]
+    pub need: String,
+    /// How many matches.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `evaluate`.

@@ -445,10 +445,14 @@ impl SearchIndex {
             for (field, _) in f.weighted_text() {
                 let inverted = segment.inverted_index(field)?;
                 let term = Term::from_field_text(field, &tok.text);
+                // A fresh postings list stands on its first document; `seek` may
+                // only move forward from there.
                 if let Some(mut postings) = inverted
                     .read_postings(&term, IndexRecordOption::Basic)
                     .map_err(TantivyError::from)?
-                    && postings.seek(addr.doc_id) == addr.doc_id
+                    && (postings.doc() == addr.doc_id
+                        || (postings.doc() < addr.doc_id
+                            && postings.seek(addr.doc_id) == addr.doc_id))
                 {
                     matched.push(tok.text.clone());
                     break;

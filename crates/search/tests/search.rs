@@ -416,3 +416,32 @@ fn random_unicode_queries_never_panic() {
         )
         .unwrap();
 }
+
+#[test]
+fn matched_terms_of_a_hit_earlier_in_the_segment_than_a_terms_first_posting() {
+    // Documents 0–149 hold only 储能; 电芯 first appears at document 150. The 电芯
+    // documents rank first, so the early ones are examined after them: looking up
+    // 电芯 for an early document must neither panic nor claim a match (its postings
+    // list starts past that document).
+    let mut docs: Vec<Doc> = (0..150)
+        .map(|i| doc(&format!("a{i}"), Kind::Need, &format!("储能 项目{i}"), ""))
+        .collect();
+    docs.extend((0..150).map(|i| doc(&format!("b{i}"), Kind::Need, "储能电芯 电芯", "电芯")));
+    let index = index_of(&docs);
+    let mut q = Query::text("储能 电芯");
+    q.limit = 200;
+    let r = index.search(&q).expect("search");
+    assert_eq!(r.total, 300);
+    let a = r
+        .hits
+        .iter()
+        .find(|h| h.id.starts_with('a'))
+        .expect("an early one is on the page");
+    assert_eq!(a.matched, ["储能"]);
+    let b = r
+        .hits
+        .iter()
+        .find(|h| h.id.starts_with('b'))
+        .expect("a later one too");
+    assert!(b.matched.contains(&"电芯".to_string()), "{:?}", b.matched);
+}

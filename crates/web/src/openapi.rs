@@ -69,6 +69,7 @@ use utoipa::OpenApi;
         matchmaking::expert,
         matchmaking::update_expert,
         search::search,
+        search::matches,
     ),
     components(schemas(
         UserDto,

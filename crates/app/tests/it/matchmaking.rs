@@ -339,3 +339,91 @@ store_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+store_test!(
+    a_need_is_matched_to_the_relevant_achievement_first_with_its_reasons,
+    |store| {
+        use kechuang_app::search::Searcher;
+        let app = app(&store);
+        let admin = bureau(Role::BureauAdmin, None);
+        let a = org::create(&app, &admin, &enterprise_input(1, "巴川街道"))
+            .await
+            .unwrap();
+        let ea = enterprise_user(&a);
+        let u = university(&app).await;
+        let research = kechuang_app::Actor {
+            role: Role::Research,
+            org_id: Some(u.clone()),
+            ..enterprise_user(&u)
+        };
+        let mut need = need_input("储能电池热失控早期预警");
+        need.field = "新型储能".into();
+        need.modes = vec!["技术许可".into()];
+        let need = mm::create_need(&app, &ea, None, &need).await.unwrap();
+        let ach = |title: &str, field: &str, price: &str| AchievementInput {
+            title: title.into(),
+            summary: format!("{title}，已完成中试验证。"),
+            field: field.into(),
+            maturity: "中试".into(),
+            transfer_modes: vec!["许可".into()],
+            price_wan: price.into(),
+            ..AchievementInput::default()
+        };
+        let right = mm::create_achievement(
+            &app,
+            &research,
+            None,
+            &ach("一种储能电池热失控预警方法", "新型储能", "100"),
+        )
+        .await
+        .unwrap();
+        mm::create_achievement(
+            &app,
+            &research,
+            None,
+            &ach("一种摩托车车架焊接方法", "摩托车", "50"),
+        )
+        .await
+        .unwrap();
+        mm::create_achievement(
+            &app,
+            &research,
+            None,
+            &ach("一种电池外壳的冲压模具", "高端装备", "900"),
+        )
+        .await
+        .unwrap();
+        let s = Searcher::open(None).unwrap();
+        let m = s.match_need(&app, &ea, &need.id, 5).await.unwrap();
+        assert_eq!(m[0].hit.id, right.id, "{m:#?}");
+        let reasons = m[0].reasons.join("；");
+        assert!(
+            reasons.contains("热失控") && reasons.contains("技术领域一致：新型储能"),
+            "{reasons}"
+        );
+        assert!(
+            reasons.contains("在预算") && reasons.contains("转化方式符合需求：许可"),
+            "{reasons}"
+        );
+        assert!(
+            !reasons.contains("、的"),
+            "generic words are not reasons: {reasons}"
+        );
+        assert!(
+            m.iter().all(|x| x.hit.id != right.id || x.score > 0.9),
+            "{m:#?}"
+        );
+        assert!(m.windows(2).all(|w| w[0].score >= w[1].score));
+        let far = m
+            .iter()
+            .find(|x| x.hit.title.contains("冲压"))
+            .map(|x| x.reasons.join("；"));
+        if let Some(r) = far {
+            assert!(r.contains("高于预算"), "{r}");
+        }
+        assert!(matches!(
+            s.match_need(&app, &ea, "no-such-need", 5).await,
+            Err(AppError::NotFound)
+        ));
+    }
+);

@@ -28,6 +28,32 @@ pub(crate) async fn search(
     ))
 }
 
+/// Top-N matches query.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct TopQuery {
+    top: Option<usize>,
+}
+
+/// Achievements and experts matched to a need, each with its reasons.
+#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "matchmaking", params(("top" = Option<usize>, Query)),
+    responses((status = 200, description = "[{id, kind, title, snippet_html, matched, url, org_name, score, reasons[]}]"), (status = 404)))]
+pub(crate) async fn matches(
+    State(s): State<AppState>,
+    ApiSession(session): ApiSession,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(q): Query<TopQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let m = s
+        .searcher()?
+        .match_need(&s.app, &session.actor, &id, q.top.unwrap_or(10))
+        .await?;
+    Ok(Json(
+        serde_json::to_value(&m).map_err(|e| AppError::Internal(e.into()))?,
+    ))
+}
+
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/search", get(search))
+    Router::new()
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/needs/{id}/matches", get(matches))
 }

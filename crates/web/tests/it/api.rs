@@ -283,6 +283,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/experts/{id}"),
     ("PUT", "/api/v1/experts/{id}"),
     ("GET", "/api/v1/search"),
+    ("GET", "/api/v1/needs/{id}/matches"),
 ];
 
 #[tokio::test]
