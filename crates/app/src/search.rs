@@ -194,27 +194,26 @@ impl Searcher {
         };
         Ok(SearchView {
             total: r.total,
-            hits: r
-                .hits
-                .into_iter()
-                .map(|h| {
-                    let (kind, id) = h.id.split_once(':').unwrap_or(("", h.id.as_str()));
-                    SearchHit {
-                        url: format!("/{kind}s/{id}"),
-                        id: id.to_string(),
-                        kind: h.kind.as_str(),
-                        kind_zh: kind_zh(h.kind),
-                        title: h.title,
-                        snippet_html: h.snippet,
-                        matched: h.matched,
-                    }
-                })
-                .collect(),
+            hits: r.hits.into_iter().map(hit_view).collect(),
             tokens: r.tokens,
             kinds: r.kinds.into_iter().map(|(k, n)| (k.as_str(), n)).collect(),
             fields,
             suggestion,
         })
+    }
+}
+
+/// The API's view of a hit; the index id is `<kind>:<record id>`.
+fn hit_view(h: kechuang_search::Hit) -> SearchHit {
+    let (kind, id) = h.id.split_once(':').unwrap_or(("", h.id.as_str()));
+    SearchHit {
+        url: format!("/{kind}s/{id}"),
+        id: id.to_string(),
+        kind: h.kind.as_str(),
+        kind_zh: kind_zh(h.kind),
+        title: h.title,
+        snippet_html: h.snippet,
+        matched: h.matched,
     }
 }
 
@@ -362,25 +361,11 @@ pub struct Match {
     pub reasons: Vec<String>,
 }
 
-/// Words too generic to explain a match (they still count in the text score).
-const GENERIC: [&str; 16] = [
-    "的", "及", "和", "与", "其", "一种", "方法", "装置", "系统", "技术", "制备", "用于", "基于",
-    "及其", "研究", "应用",
-];
-
-/// Weights of the re-ranking (docs in `Searcher::match_need`).
-const W_TEXT: f64 = 0.6;
-const W_FIELD: f64 = 0.2;
-const W_BUDGET: f64 = 0.1;
-const W_MODE: f64 = 0.05;
-
 impl Searcher {
     /// Matches a need to achievements and experts: BM25 retrieval over the need's
-    /// title, keywords and problem (jieba terms, weighted fields), then a re-rank:
-    /// text similarity normalised to the best hit (× 0.6), same technology field
-    /// (+ 0.2), maturity (可产业化 + 0.1, 中试 + 0.07, 小试 + 0.03), price within the
-    /// budget (+ 0.1, or − 0.05 above it), a transfer mode the enterprise asked for
-    /// (+ 0.05). Every contribution is a reason.
+    /// title, keywords and problem (jieba terms, weighted fields), then the
+    /// re-rank of [`kechuang_core::matchmaking::rerank`], whose every contribution
+    /// is a reason.
     pub async fn match_need(
         &self,
         app: &App,
@@ -388,7 +373,7 @@ impl Searcher {
         need_id: &str,
         top: usize,
     ) -> AppResult<Vec<Match>> {
-        use kechuang_core::matchmaking::{CooperationMode as C, Maturity as M, TransferMode as T};
+        use kechuang_core::matchmaking::{Candidate, rerank};
         self.sync(app).await?;
         let mut db = app.store.read().await?;
         let need = db.need(need_id).await?.ok_or(AppError::NotFound)?;
@@ -407,31 +392,9 @@ impl Searcher {
         q.limit = 50;
         let r = self.index.search(&q).map_err(engine)?;
         let best = r.hits.first().map_or(1.0, |h| f64::from(h.score).max(1e-9));
-        let wanted: Vec<T> = n
-            .modes
-            .iter()
-            .filter_map(|m| match m {
-                C::Transfer => Some(T::Assignment),
-                C::License => Some(T::License),
-                C::Joint | C::Commissioned => Some(T::Cooperation),
-                _ => None,
-            })
-            .collect();
         let mut out = Vec::new();
         for h in r.hits {
             let (k, id) = h.id.split_once(':').unwrap_or(("", ""));
-            let text_score = f64::from(h.score) / best;
-            let mut score = W_TEXT * text_score;
-            let mut reasons = Vec::new();
-            let terms: Vec<&str> = h
-                .matched
-                .iter()
-                .map(String::as_str)
-                .filter(|t| !GENERIC.contains(t))
-                .collect();
-            if !terms.is_empty() {
-                reasons.push(format!("共同技术词：{}", terms.join("、")));
-            }
             let (org_name, fields, maturity, price, modes) = match k {
                 "achievement" => match db.achievement(id).await? {
                     Some(a) => (
@@ -448,58 +411,17 @@ impl Searcher {
                     None => continue,
                 },
             };
-            if let Some(f) = &n.field
-                && fields.iter().any(|x| x == f)
-            {
-                score += W_FIELD;
-                reasons.push(format!("技术领域一致：{f}"));
-            }
-            if let Some(m) = maturity {
-                let w = match m {
-                    M::Industrial => 0.1,
-                    M::Pilot => 0.07,
-                    M::Small => 0.03,
-                    M::Lab => 0.0,
-                };
-                score += w;
-                reasons.push(format!("成熟度：{}", m.zh()));
-            }
-            match (price, n.budget) {
-                (Some(p), Some(b)) if p.fen() <= b.fen() => {
-                    score += W_BUDGET;
-                    reasons.push(format!(
-                        "参考价格 {} 万元在预算 {} 万元以内",
-                        p.wan_2dp(),
-                        b.wan_2dp()
-                    ));
-                }
-                (Some(p), Some(b)) => {
-                    score -= W_BUDGET / 2.0;
-                    reasons.push(format!(
-                        "参考价格 {} 万元高于预算 {} 万元",
-                        p.wan_2dp(),
-                        b.wan_2dp()
-                    ));
-                }
-                _ => {}
-            }
-            if let Some(m) = modes.iter().find(|m| wanted.contains(m)) {
-                score += W_MODE;
-                reasons.push(format!("转化方式符合需求：{}", m.zh()));
-            }
-            let (kk, idd) = (k.to_string(), id.to_string());
+            let candidate = Candidate {
+                fields: &fields,
+                maturity,
+                price,
+                transfer_modes: &modes,
+            };
+            let (score, reasons) = rerank(n, f64::from(h.score) / best, &h.matched, &candidate);
             out.push(Match {
-                hit: SearchHit {
-                    url: format!("/{kk}s/{idd}"),
-                    id: idd,
-                    kind: h.kind.as_str(),
-                    kind_zh: kind_zh(h.kind),
-                    title: h.title,
-                    snippet_html: h.snippet,
-                    matched: h.matched,
-                },
+                hit: hit_view(h),
                 org_name,
-                score: (score * 1000.0).round() / 1000.0,
+                score,
                 reasons,
             });
         }

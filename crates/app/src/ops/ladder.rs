@@ -132,41 +132,6 @@ fn current_rows(tiers: &[TierResult]) -> Vec<LadderCurrent> {
         .collect()
 }
 
-/// Manual-review results for a profile the rules refuse, naming each field.
-fn refused(
-    profile: &Profile,
-    as_of: NaiveDate,
-    pack: Option<PackId>,
-    errors: &[FieldError],
-) -> Vec<TierResult> {
-    let reasons: Vec<String> = errors
-        .iter()
-        .map(|e| format!("数据有误（{}）：{}", e.field, e.message()))
-        .collect();
-    let tiers: Vec<(QualificationKind, PackId)> = match pack {
-        Some(p) => p.tiers().iter().map(|&t| (t, p)).collect(),
-        None => LADDER
-            .iter()
-            .filter_map(|&t| PackId::in_force(t, as_of).map(|p| (t, p)))
-            .collect(),
-    };
-    tiers
-        .into_iter()
-        .map(|(tier, pack)| TierResult {
-            tier,
-            pack,
-            status: Status::ManualReview,
-            route: None,
-            score: None,
-            items: Vec::new(),
-            conditions: Vec::new(),
-            review_reasons: reasons.clone(),
-            warnings: Vec::new(),
-            held: ladder::holds_tier(profile, tier, as_of),
-        })
-        .collect()
-}
-
 /// Stable code of a status.
 pub fn status_code(s: Status) -> &'static str {
     match s {
@@ -200,7 +165,7 @@ async fn evaluate_and_store(
         // not a reason to skip the firm: every tier goes to manual review with
         // the fields named.
         Err(AppError::Invalid(errors)) if !errors.iter().any(|e| e.field == "date") => {
-            refused(&profile, as_of, pack, &errors)
+            ladder::refused(&profile, as_of, pack, &errors)
         }
         Err(e) => return Err(e),
     };

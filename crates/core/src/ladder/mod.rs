@@ -131,6 +131,41 @@ pub fn evaluate_ladder(profile: &Profile, ctx: &Context) -> Result<Evaluation, V
     })
 }
 
+/// Manual-review results for a profile the rules refuse, naming each field.
+pub fn refused(
+    profile: &Profile,
+    as_of: NaiveDate,
+    pack: Option<PackId>,
+    errors: &[FieldError],
+) -> Vec<TierResult> {
+    let reasons: Vec<String> = errors
+        .iter()
+        .map(|e| format!("数据有误（{}）：{}", e.field, e.message()))
+        .collect();
+    let tiers: Vec<(QualificationKind, PackId)> = match pack {
+        Some(p) => p.tiers().iter().map(|&t| (t, p)).collect(),
+        None => LADDER
+            .iter()
+            .filter_map(|&t| PackId::in_force(t, as_of).map(|p| (t, p)))
+            .collect(),
+    };
+    tiers
+        .into_iter()
+        .map(|(tier, pack)| TierResult {
+            tier,
+            pack,
+            status: Status::ManualReview,
+            route: None,
+            score: None,
+            items: Vec::new(),
+            conditions: Vec::new(),
+            review_reasons: reasons.clone(),
+            warnings: Vec::new(),
+            held: holds_tier(profile, tier, as_of),
+        })
+        .collect()
+}
+
 /// Test helper: a decimal from a literal string.
 #[cfg(test)]
 pub(crate) fn d(s: &str) -> rust_decimal::Decimal {

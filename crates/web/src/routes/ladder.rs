@@ -1,6 +1,7 @@
 //! The cultivation ladder: evaluations, supplementary facts, the pool, alerts and
 //! district targets.
 
+use super::to_json;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiSession};
@@ -23,12 +24,6 @@ use serde_json::{Value, json};
 fn from_body<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, AppError> {
     serde_json::from_value(body)
         .map_err(|e| AppError::invalid(FieldError::new("body", "json_invalid").with("value", e)))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))?,
-    ))
 }
 
 /// Optional date and pack of an evaluation.

@@ -1,5 +1,6 @@
 //! Matchmaking records: technology needs, achievements and experts.
 
+use super::to_json;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiSession};
@@ -8,17 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use kechuang_app::AppError;
 use kechuang_app::ops::matchmaking::{self as mm, ListQuery};
 use kechuang_core::matchmaking::{AchievementInput, ExpertInput, NeedInput};
 use serde::Deserialize;
 use serde_json::Value;
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        serde_json::to_value(v).map_err(|e| AppError::Internal(e.into()))?,
-    ))
-}
 
 fn created<T: serde::Serialize>(v: &T) -> Result<Response, ApiError> {
     Ok((StatusCode::CREATED, to_json(v)?).into_response())

@@ -25,3 +25,12 @@ pub(crate) fn router() -> Router<AppState> {
             axum::routing::get(crate::openapi::openapi_json),
         )
 }
+
+/// Serialises a use case's answer as the JSON response body.
+pub(crate) fn to_json<T: serde::Serialize>(
+    v: &T,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    Ok(axum::Json(
+        serde_json::to_value(v).map_err(|e| kechuang_app::AppError::Internal(e.into()))?,
+    ))
+}

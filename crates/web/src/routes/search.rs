@@ -1,12 +1,12 @@
 //! Chinese full-text search over the matchmaking board.
 
+use super::to_json;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiSession;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use kechuang_app::AppError;
 use kechuang_app::search::SearchRequest;
 use serde_json::Value;
 
@@ -23,9 +23,7 @@ pub(crate) async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let searcher = s.searcher()?;
     let r = searcher.search(&s.app, &session.actor, &q).await?;
-    Ok(Json(
-        serde_json::to_value(&r).map_err(|e| AppError::Internal(e.into()))?,
-    ))
+    to_json(&r)
 }
 
 /// Top-N matches query.
@@ -47,9 +45,7 @@ pub(crate) async fn matches(
         .searcher()?
         .match_need(&s.app, &session.actor, &id, q.top.unwrap_or(10))
         .await?;
-    Ok(Json(
-        serde_json::to_value(&m).map_err(|e| AppError::Internal(e.into()))?,
-    ))
+    to_json(&m)
 }
 
 pub(crate) fn router() -> Router<AppState> {
