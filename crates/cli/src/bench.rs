@@ -65,6 +65,9 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             ladder(settings, args.enterprises.unwrap_or(50_000), args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Schedule {
+        out.insert("schedule".into(), crate::bench_schedule::run(args.json));
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }
@@ -93,7 +96,7 @@ async fn scratch(
     Ok((App::new(store, settings.app.clone()), Some(dir), "sqlite"))
 }
 
-fn say(json: bool, line: String) {
+pub(crate) fn say(json: bool, line: String) {
     if json {
         eprintln!("{line}");
     } else {
@@ -193,16 +196,16 @@ async fn import(
     Ok(v)
 }
 
-fn round(x: f64, places: i32) -> f64 {
+pub(crate) fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
 }
 
 /// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -210,7 +213,7 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }

@@ -260,6 +260,8 @@ pub enum BenchWhich {
     Profile,
     /// Evaluating every rule pack for 50,000 firms (pure), and the registry path.
     Ladder,
+    /// The 1:1 meeting scheduler: 300 participants, 1,500 requests, 12 slots × 40 tables.
+    Schedule,
     /// All of them.
     All,
 }

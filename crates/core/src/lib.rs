@@ -35,6 +35,7 @@ pub mod org;
 pub mod period;
 pub mod qualification;
 pub mod role;
+pub mod schedule;
 pub mod text;
 
 pub use error::FieldError;
