@@ -19,6 +19,7 @@
 //! assert_eq!(p.to_string(), "2023Q3");
 //! ```
 
+pub mod credit;
 pub mod credit_code;
 pub mod date;
 pub mod error;
@@ -28,6 +29,7 @@ pub mod ids;
 pub mod indicator;
 pub mod ip;
 pub mod ladder;
+pub mod ledger;
 pub mod matchmaking;
 pub mod messages;
 pub mod money;
