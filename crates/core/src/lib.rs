@@ -38,6 +38,7 @@ pub mod period;
 pub mod qualification;
 pub mod role;
 pub mod schedule;
+pub mod subsidy;
 pub mod text;
 
 pub use error::FieldError;
