@@ -39,6 +39,7 @@ pub mod qualification;
 pub mod role;
 pub mod schedule;
 pub mod subsidy;
+pub mod subsidy_flow;
 pub mod text;
 
 pub use error::FieldError;
