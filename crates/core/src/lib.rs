@@ -30,6 +30,7 @@ pub mod indicator;
 pub mod ip;
 pub mod ladder;
 pub mod ledger;
+pub mod loan;
 pub mod matchmaking;
 pub mod messages;
 pub mod money;
