@@ -47,9 +47,15 @@ fn engine(e: kechuang_search::SearchError) -> AppError {
     AppError::Internal(anyhow::anyhow!("search index: {e}"))
 }
 
-async fn may_see(db: &mut Db, actor: &Actor, a: &Stored<kechuang_core::matchmaking::Achievement>) -> AppResult<()> {
+async fn may_see(
+    db: &mut Db,
+    actor: &Actor,
+    a: &Stored<kechuang_core::matchmaking::Achievement>,
+) -> AppResult<()> {
     if actor.is_bureau() {
-        crate::ops::visible_org(db, actor, &a.org_id).await.map(|_| ())
+        crate::ops::visible_org(db, actor, &a.org_id)
+            .await
+            .map(|_| ())
     } else if actor.org_id.as_ref() == Some(&a.org_id) {
         Ok(())
     } else {
@@ -135,7 +141,10 @@ impl Searcher {
         org: Option<&str>,
         top: usize,
     ) -> AppResult<Vec<AchievementNeeds>> {
-        let org = match (actor.is_bureau(), org.map(str::trim).filter(|s| !s.is_empty())) {
+        let org = match (
+            actor.is_bureau(),
+            org.map(str::trim).filter(|s| !s.is_empty()),
+        ) {
             (true, Some(o)) => kechuang_core::ids::OrgId(o.to_string()),
             (true, None) => {
                 return Err(AppError::invalid(kechuang_core::FieldError::new(

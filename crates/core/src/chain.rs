@@ -128,9 +128,11 @@ impl ChainError {
     /// The error as a field error on `field`.
     pub fn on(&self, field: &str) -> FieldError {
         match self {
-            ChainError::OutOfOrder { current, next } => FieldError::new(field, "stage_out_of_order")
-                .with("current", current.zh())
-                .with("next", next.zh()),
+            ChainError::OutOfOrder { current, next } => {
+                FieldError::new(field, "stage_out_of_order")
+                    .with("current", current.zh())
+                    .with("next", next.zh())
+            }
             ChainError::DateBeforePrevious { date, previous } => {
                 FieldError::new(field, "date_before_previous_stage")
                     .with("date", date)
@@ -170,10 +172,7 @@ pub fn check_advance(current: Option<Stage>, next: Stage) -> Result<(), ChainErr
 /// Whether a stage's date may follow the previous stage's date (same day allowed).
 pub fn check_date(previous: Option<NaiveDate>, date: NaiveDate) -> Result<(), ChainError> {
     match previous {
-        Some(p) if date < p => Err(ChainError::DateBeforePrevious {
-            date,
-            previous: p,
-        }),
+        Some(p) if date < p => Err(ChainError::DateBeforePrevious { date, previous: p }),
         _ => Ok(()),
     }
 }
@@ -261,7 +260,9 @@ impl CollaborationInput {
         } else {
             let s = Source::parse(&self.source);
             if s.is_none() {
-                e.push(FieldError::new("source", "choice_invalid").with("value", self.source.trim()));
+                e.push(
+                    FieldError::new("source", "choice_invalid").with("value", self.source.trim()),
+                );
             }
             s
         };
@@ -270,7 +271,10 @@ impl CollaborationInput {
             .ok()
             .flatten();
         if session_id.is_some() && source.is_some_and(|s| s != Source::Session) {
-            e.push(FieldError::new("session_id", "session_needs_session_source"));
+            e.push(FieldError::new(
+                "session_id",
+                "session_needs_session_source",
+            ));
         }
         match (title, signed_on, source, e.is_empty()) {
             (Some(title), Some(signed_on), Some(source), true) => Ok(Collaboration {
@@ -525,7 +529,10 @@ mod tests {
         let (score, reasons) = rerank_need(&need, 1.0, &["高锰钢".into()], &a);
         // 0.6 text + 0.2 field + 0.07 pilot + 0.1 budget + 0.05 mode
         assert_eq!(score, 1.02);
-        assert!(reasons.iter().any(|r| r.contains("技术领域一致")), "{reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r.contains("技术领域一致")),
+            "{reasons:?}"
+        );
         let mut far = need.clone();
         far.field = Some("农业".into());
         far.budget = Some(Money::from_fen(10 * 1_000_000));

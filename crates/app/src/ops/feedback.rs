@@ -43,12 +43,7 @@ impl From<FeedbackCount> for FeedbackCountView {
 }
 
 /// Records (or changes) the actor's vote on a candidate of a need's matches.
-pub async fn give(
-    app: &App,
-    actor: &Actor,
-    need_id: &str,
-    input: &FeedbackInput,
-) -> AppResult<()> {
+pub async fn give(app: &App, actor: &Actor, need_id: &str, input: &FeedbackInput) -> AppResult<()> {
     let mut errs = Vec::new();
     let kind = input.candidate_kind.trim();
     if !matches!(kind, "achievement" | "expert") {

@@ -146,7 +146,8 @@ pub async fn send(app: &App, actor: &Actor, input: &InterestInput) -> AppResult<
         ));
     }
     let id = input.target_id.trim();
-    let missing = || AppError::invalid(FieldError::new("target_id", "choice_invalid").with("value", id));
+    let missing =
+        || AppError::invalid(FieldError::new("target_id", "choice_invalid").with("value", id));
     let (to, title) = match kind {
         TargetKind::Need => {
             let n = tx.need(id).await?.ok_or_else(missing)?;
@@ -337,7 +338,10 @@ pub async fn withdraw(app: &App, actor: &Actor, id: &str) -> AppResult<InterestV
 /// One interest (its parties and the bureau).
 pub async fn interest(app: &App, actor: &Actor, id: &str) -> AppResult<InterestView> {
     let mut db = app.store.read().await?;
-    Ok(interest_view(party_interest(&mut db, actor, id).await?, actor))
+    Ok(interest_view(
+        party_interest(&mut db, actor, id).await?,
+        actor,
+    ))
 }
 
 /// Interests the actor's organisation sent or received; all of them for the bureau.

@@ -155,7 +155,10 @@ pub async fn sign(
     let mut tx = app.store.begin().await?;
     let t = party_thread(&mut tx, actor, thread_id).await?;
     if t.collaboration_id.is_some() {
-        return Err(AppError::Conflict(FieldError::new("thread_id", "stage_exists")));
+        return Err(AppError::Conflict(FieldError::new(
+            "thread_id",
+            "stage_exists",
+        )));
     }
     check_advance(Some(Stage::Talks), Stage::Collaboration).map_err(|e| e.on("stage"))?;
     check_date(Some(t.opened_on), collab.signed_on).map_err(|e| e.on("signed_on"))?;
@@ -335,7 +338,8 @@ pub async fn advance(
         .max();
     check_date(previous, s.on).map_err(|e| e.on("on"))?;
     let now = app.now();
-    tx.insert_stage(id, s.stage, s.on, &actor.tag(), now).await?;
+    tx.insert_stage(id, s.stage, s.on, &actor.tag(), now)
+        .await?;
     tx.set_collaboration_stage(id, s.stage, &s.detail, now)
         .await?;
     tx.append_event(
@@ -407,13 +411,22 @@ pub async fn correct(
         ));
     };
     // The corrected date still has to sit between its neighbours.
-    let prev = stages.iter().filter(|r| r.stage < stage).map(|r| r.on).max();
+    let prev = stages
+        .iter()
+        .filter(|r| r.stage < stage)
+        .map(|r| r.on)
+        .max();
     let prev = match (prev, stage, &c.thread_id) {
         (None, Stage::Collaboration, Some(t)) => tx.thread(t).await?.map(|t| t.opened_on),
         (p, _, _) => p,
     };
     check_date(prev, on).map_err(|e| e.on("on"))?;
-    if let Some(next) = stages.iter().filter(|r| r.stage > stage).map(|r| r.on).min() {
+    if let Some(next) = stages
+        .iter()
+        .filter(|r| r.stage > stage)
+        .map(|r| r.on)
+        .min()
+    {
         check_date(Some(on), next).map_err(|e| e.on("on"))?;
     }
     let old_detail = match stage {
@@ -532,7 +545,11 @@ fn china_day_start_us(d: NaiveDate) -> i64 {
 }
 
 /// The matchmaking counts between two days (inclusive), for the report.
-pub async fn report_figures(db: &mut Db, from: NaiveDate, to: NaiveDate) -> AppResult<MatchmakingFigures> {
+pub async fn report_figures(
+    db: &mut Db,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<MatchmakingFigures> {
     let end = to.succ_opt().unwrap_or(to);
     let (needs, achievements, experts) = db
         .board_counts(china_day_start_us(from), china_day_start_us(end))

@@ -734,7 +734,9 @@ impl Db {
                  ORDER BY c.signed_on DESC, c.collaboration_id LIMIT $2 OFFSET $3"
             ))).bind(org).bind(f.limit).bind(f.offset).fetch_all(&mut *c).await
         })?;
-        rows.into_iter().map(CollaborationRecord::try_from).collect()
+        rows.into_iter()
+            .map(CollaborationRecord::try_from)
+            .collect()
     }
 
     /// A collaboration's stages in chain order.
