@@ -42,6 +42,15 @@ impl From<FeedbackCount> for FeedbackCountView {
     }
 }
 
+/// Who a vote belongs to: the account (unique even if a login name is
+/// reused later), or the actor's tag for the command line.
+fn voter(actor: &Actor) -> String {
+    match &actor.user_id {
+        Some(u) => format!("user_id:{}", u.as_str()),
+        None => actor.tag(),
+    }
+}
+
 /// Records (or changes) the actor's vote on a candidate of a need's matches.
 pub async fn give(app: &App, actor: &Actor, need_id: &str, input: &FeedbackInput) -> AppResult<()> {
     let mut errs = Vec::new();
@@ -71,7 +80,7 @@ pub async fn give(app: &App, actor: &Actor, need_id: &str, input: &FeedbackInput
             FieldError::new("candidate_id", "choice_invalid").with("value", id),
         ));
     }
-    tx.upsert_feedback(need_id, kind, id, &actor.tag(), useful, app.now())
+    tx.upsert_feedback(need_id, kind, id, &voter(actor), useful, app.now())
         .await?;
     tx.append_event(
         &actor.tag(),
@@ -92,7 +101,7 @@ pub async fn mine(
     need_id: &str,
 ) -> AppResult<Vec<(String, String, bool)>> {
     let mut db = app.store.read().await?;
-    Ok(db.feedback_of(need_id, &actor.tag()).await?)
+    Ok(db.feedback_of(need_id, &voter(actor)).await?)
 }
 
 /// Votes per candidate of a need (or of every need): bureau staff only.
