@@ -53,6 +53,9 @@ fn voter(actor: &Actor) -> String {
 
 /// Records (or changes) the actor's vote on a candidate of a need's matches.
 pub async fn give(app: &App, actor: &Actor, need_id: &str, input: &FeedbackInput) -> AppResult<()> {
+    // The need first: an unknown one is 404 whatever the body says.
+    let mut tx = app.store.begin().await?;
+    tx.need(need_id).await?.ok_or(AppError::NotFound)?;
     let mut errs = Vec::new();
     let kind = input.candidate_kind.trim();
     if !matches!(kind, "achievement" | "expert") {
@@ -68,8 +71,6 @@ pub async fn give(app: &App, actor: &Actor, need_id: &str, input: &FeedbackInput
     let (Some(useful), true) = (input.useful, errs.is_empty()) else {
         return Err(AppError::Invalid(errs));
     };
-    let mut tx = app.store.begin().await?;
-    tx.need(need_id).await?.ok_or(AppError::NotFound)?;
     let exists = if kind == "achievement" {
         tx.achievement(id).await?.is_some()
     } else {

@@ -234,16 +234,16 @@ pub async fn respond(
     accept: bool,
     reason: &str,
 ) -> AppResult<InterestView> {
-    let reason = if accept {
-        None
-    } else {
-        Some(chain::reason("reason", reason)?)
-    };
     let mut tx = app.store.begin().await?;
     let r = party_interest(&mut tx, actor, id).await?;
     if actor.org_id.as_ref() != Some(&r.to_org_id) {
         return Err(AppError::Forbidden);
     }
+    let reason = if accept {
+        None
+    } else {
+        Some(chain::reason("reason", reason)?)
+    };
     let now = app.now();
     let status = if accept {
         InterestStatus::Accepted
@@ -519,9 +519,9 @@ pub async fn threads(app: &App, actor: &Actor, mediation: &str) -> AppResult<Vec
 
 /// Posts a message: a party as its organisation, bureau staff as 技术经理人.
 pub async fn post(app: &App, actor: &Actor, id: &str, body: &str) -> AppResult<MessageView> {
-    let body = chain::message("body", body)?;
     let mut tx = app.store.begin().await?;
     let t = party_thread(&mut tx, actor, id).await?;
+    let body = chain::message("body", body)?;
     let as_mediator = actor.is_bureau();
     let m = MessageRecord {
         message_id: kechuang_store::new_id(),
@@ -552,13 +552,13 @@ pub async fn post(app: &App, actor: &Actor, id: &str, body: &str) -> AppResult<M
 /// Sets a thread's mediation mark: bureau staff any; a party may only ask for
 /// mediation (`needed`).
 pub async fn mark(app: &App, actor: &Actor, id: &str, mediation: &str) -> AppResult<ThreadView> {
+    let mut tx = app.store.begin().await?;
+    let t = party_thread(&mut tx, actor, id).await?;
     let m = Mediation::parse(mediation).ok_or_else(|| {
         AppError::invalid(
             FieldError::new("mediation", "choice_invalid").with("value", mediation.trim()),
         )
     })?;
-    let mut tx = app.store.begin().await?;
-    let t = party_thread(&mut tx, actor, id).await?;
     if !actor.is_bureau() && m != Mediation::Needed {
         return Err(AppError::Forbidden);
     }

@@ -151,9 +151,9 @@ pub async fn sign(
     thread_id: &str,
     input: &CollaborationInput,
 ) -> AppResult<CollaborationView> {
-    let collab = input.parse(Source::Daily)?;
     let mut tx = app.store.begin().await?;
     let t = party_thread(&mut tx, actor, thread_id).await?;
+    let collab = input.parse(Source::Daily)?;
     if t.collaboration_id.is_some() {
         return Err(AppError::Conflict(FieldError::new(
             "thread_id",
@@ -325,9 +325,9 @@ pub async fn advance(
     id: &str,
     input: &StageInput,
 ) -> AppResult<CollaborationView> {
-    let s = input.parse()?;
     let mut tx = app.store.begin().await?;
     let c = party_collaboration(&mut tx, actor, id).await?;
+    let s = input.parse()?;
     check_advance(Some(c.stage), s.stage).map_err(|e| e.on("stage"))?;
     let previous = tx
         .stages(id)

@@ -277,7 +277,10 @@ async fn the_chain_over_the_api_with_parties_outsiders_and_the_bureau() {
     );
     assert!(html.contains("技术领域一致"), "reasons shown");
     let p = t.get(&uni, &format!("/threads/{th}")).await.text();
-    assert!(p.contains("&#60;b&#62;下周面谈？&#60;/b&#62;"), "escaped: {p}");
+    assert!(
+        p.contains("&#60;b&#62;下周面谈？&#60;/b&#62;"),
+        "escaped: {p}"
+    );
     assert!(!p.contains("<b>下周面谈"));
     assert!(p.contains("技术经理人"));
     let p = t.get(&ent, "/interests").await.text();
