@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ops;
+pub mod recommend;
 pub mod search;
 
 pub use actor::Actor;

@@ -80,6 +80,12 @@ impl Searcher {
         Ok(())
     }
 
+    /// The index itself, for other read paths of this crate (the university
+    /// side's reverse match in `recommend.rs`).
+    pub(crate) fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
     /// Documents in the index.
     pub fn len(&self) -> u64 {
         self.index.num_docs()

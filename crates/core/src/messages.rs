@@ -147,6 +147,16 @@ pub fn template(code: &str) -> &'static str {
         "not_enterprise" => "只有企业可以进行梯度评价",
         "choice_invalid" => "“{value}”不是可选的值",
         "too_many_tags" => "最多填写{max}项",
+        // Daily matching and the outcome chain (chain.rs).
+        "stage_out_of_order" => "“{next}”不能接在“{current}”之后（环节须依次推进）",
+        "date_before_previous_stage" => "日期 {date} 早于上一环节的日期 {previous}",
+        "session_needs_session_source" => "填写了专场编号时来源应为“专场对接”",
+        "interest_duplicate" => "已有一条待回复的意向，请勿重复发送",
+        "interest_not_open" => "该意向已处理，不能再更改",
+        "interest_own_record" => "不能向本单位发布的记录发送意向",
+        "interest_sender_kind" => "{value}不能对此类记录发送意向",
+        "thread_closed" => "洽谈已结束",
+        "stage_exists" => "该环节已记录",
         _ => "输入有误",
     }
 }

@@ -42,6 +42,16 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ),
     ("app_user.username", "app_user_username_key"),
     ("event.seq", "event_pkey"),
+    (
+        "interest.from_org_id, interest.target_kind, interest.target_id",
+        "interest_open_key",
+    ),
+    ("thread.interest_id", "thread_interest_key"),
+    ("collaboration.thread_id", "collaboration_thread_key"),
+    (
+        "chain_stage.collaboration_id, chain_stage.stage",
+        "chain_stage_pkey",
+    ),
 ];
 
 impl StoreError {

@@ -36,6 +36,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0003_matchmaking.sql"),
         include_str!("../migrations/0003_matchmaking.sql"),
     ),
+    (
+        4,
+        "mm_chain",
+        include_str!("../migrations/0004_mm_chain.sql"),
+        include_str!("../migrations/0004_mm_chain.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, ladder, matchmaking, orgs, search};
+use crate::routes::{auth, chain, filings, io, ladder, matchmaking, orgs, search};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -70,6 +70,27 @@ use utoipa::OpenApi;
         matchmaking::update_expert,
         search::search,
         search::matches,
+        chain::give_feedback,
+        chain::need_feedback,
+        chain::achievement_needs,
+        chain::recommendations,
+        chain::interests,
+        chain::send_interest,
+        chain::get_interest,
+        chain::accept_interest,
+        chain::decline_interest,
+        chain::withdraw_interest,
+        chain::threads,
+        chain::thread,
+        chain::post_message,
+        chain::mark_mediation,
+        chain::sign,
+        chain::collaborations,
+        chain::record_collaboration,
+        chain::collaboration,
+        chain::advance,
+        chain::correct,
+        chain::outcomes,
     ),
     components(schemas(
         UserDto,

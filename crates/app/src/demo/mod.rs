@@ -34,6 +34,7 @@ mod ip;
 mod ladder;
 mod matchmaking;
 mod names;
+mod outcomes;
 mod people;
 mod qualifications;
 mod rng;
@@ -373,6 +374,9 @@ pub async fn build(
     let facts = ladder::facts(seed, &plan.orgs, &plan.qualifications);
     ladder::write(&mut tx, &facts, now).await?;
     summary.matchmaking = matchmaking::write(&mut tx, seed, &plan.orgs, now).await?;
+    let (outcomes, outcome_events) = outcomes::write(&mut tx, seed, &plan.orgs).await?;
+    tracing::info!(?outcomes, "demo: matchmaking outcome chain");
+    events.extend(outcome_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

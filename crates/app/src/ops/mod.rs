@@ -3,11 +3,14 @@
 pub mod auth;
 pub mod check;
 pub mod dashboard;
+pub mod feedback;
 pub mod filing;
+pub mod interest;
 pub mod ip;
 pub mod ladder;
 pub mod matchmaking;
 pub mod org;
+pub mod outcome;
 pub mod qualification;
 pub mod report;
 

@@ -58,6 +58,8 @@ pub struct DistrictReport {
     pub rd_above_scale: RdFigure,
     /// The cultivation ladder: who is ready for a tier, and the district targets.
     pub cultivation: Cultivation,
+    /// Matchmaking and its outcome chain (`matchmaking.*`).
+    pub matchmaking: crate::ops::outcome::MatchmakingFigures,
 }
 
 /// The cultivation part of the report.
@@ -173,6 +175,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     let (Some(tech), Some(hte), Some(srdi)) = (it.next(), it.next(), it.next()) else {
         return Err(anyhow::anyhow!("tier counts").into());
     };
+    let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -202,6 +205,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         srdi_enterprises: srdi,
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
+        matchmaking,
     })
 }
 
@@ -288,6 +292,7 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         rd_yoy,
         to = r.range.to,
     ) + &cultivation_markdown(&r.cultivation)
+        + &crate::ops::outcome::report_markdown(&r.matchmaking)
 }
 
 fn cultivation_markdown(c: &Cultivation) -> String {
@@ -358,6 +363,7 @@ mod tests {
                 ready: [("high_tech".to_string(), 7)].into_iter().collect(),
                 targets: Vec::new(),
             },
+            matchmaking: Default::default(),
         };
         let md = to_markdown(&r);
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");

@@ -126,6 +126,41 @@ store_test!(
             .unwrap();
         assert_eq!(listed.total as usize, achievements);
         assert!(listed.items.iter().all(|a| a.title.starts_with("一种")));
+        // The outcome chain (demo/outcomes.rs): the three years to the
+        // horizon read like the newspaper's "150+ / 120+ / 20+".
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let f = kechuang_app::ops::outcome::funnel(&app, &admin, on, on)
+            .await
+            .unwrap();
+        let three = &f.three_years;
+        assert!(
+            three.collaborations >= 150
+                && three.conversions >= 120
+                && three.products >= 20
+                && three.collaborations_from_sessions > 0,
+            "{three:?}"
+        );
+        let all = kechuang_app::ops::outcome::collaborations(&app, &admin, 1)
+            .await
+            .unwrap();
+        assert!(all.iter().all(|c| c.signed_on <= on));
+        let mut products = Vec::new();
+        for page in 1..=3 {
+            for c in kechuang_app::ops::outcome::collaborations(&app, &admin, page)
+                .await
+                .unwrap()
+            {
+                products.extend(c.product_name);
+            }
+        }
+        assert!(
+            products.iter().any(|p| p == "高锰奥氏体船用低温储罐"),
+            "{products:?}"
+        );
+        let threads = kechuang_app::ops::interest::threads(&app, &admin, "")
+            .await
+            .unwrap();
+        assert!(threads.len() >= 150 && threads.iter().all(|t| t.message_count >= 2));
         assert!(
             summary.filings > 18 * summary.enterprises,
             "{}",

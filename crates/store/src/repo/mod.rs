@@ -1,6 +1,7 @@
 //! Repositories: one file per aggregate, each a set of methods on [`crate::Db`].
 
 pub mod bulk;
+pub mod chain;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -15,6 +16,10 @@ pub mod stats;
 pub mod user;
 
 pub use bulk::NewEvent;
+pub use chain::{
+    ChainCounts, ChainFilter, CollaborationRecord, FeedbackCount, InterestRecord, MessageRecord,
+    NewCollaboration, NewInterest, StageRow, ThreadRecord,
+};
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
 pub use import::ImportBatchRow;

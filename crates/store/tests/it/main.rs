@@ -5,6 +5,7 @@
 )]
 
 mod bulk;
+mod chain;
 mod event_log;
 mod filing;
 mod fixtures;

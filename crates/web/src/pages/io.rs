@@ -197,7 +197,7 @@ async fn report_page(
         .find(|l| l.starts_with("截至"))
         .unwrap_or_default()
         .to_string();
-    let rows = vec![
+    let mut rows = vec![
         (
             "科技型企业（家）".into(),
             r.tech_enterprises.total.to_string(),
@@ -239,6 +239,29 @@ async fn report_page(
                 .map_or("—".into(), |y| y.to_string()),
         ),
     ];
+    // Matchmaking and its outcome chain (ops/outcome.rs).
+    let m = &r.matchmaking;
+    let t = &m.three_years;
+    rows.extend([
+        ("对接意向（条）".to_string(), m.interests.to_string()),
+        (
+            "产学研合作签约（项）".to_string(),
+            m.chain.collaborations.to_string(),
+        ),
+        (
+            "其中专场对接（项）".to_string(),
+            m.chain.collaborations_from_sessions.to_string(),
+        ),
+        (
+            "成果转化（项）".to_string(),
+            m.chain.conversions.to_string(),
+        ),
+        ("新产品（个）".to_string(), m.chain.products.to_string()),
+        (
+            "近三年产学研合作 / 成果转化 / 新产品".to_string(),
+            format!("{} / {} / {}", t.collaborations, t.conversions, t.products),
+        ),
+    ]);
     Ok(Html(render(&ReportPage {
         layout: Layout::new(&s, Some(&session), "report"),
         from,

@@ -2,6 +2,7 @@
 //! function, and render a template; forms carry the session's CSRF token.
 
 mod auth;
+mod chain;
 mod filings;
 mod io;
 mod ladder;
@@ -95,4 +96,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(chain::router())
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per area, each with `router()`.
 
 pub(crate) mod auth;
+pub(crate) mod chain;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
@@ -20,6 +21,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ladder::router())
         .merge(matchmaking::router())
         .merge(search::router())
+        .merge(chain::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -227,6 +227,28 @@ async fn openapi_documents_every_api_route() {
 
 /// Every API route (method, path as in OpenAPI).
 pub const API_ROUTES: &[(&str, &str)] = &[
+    // Daily matching and the outcome chain (routes/chain.rs).
+    ("POST", "/api/v1/needs/{id}/feedback"),
+    ("GET", "/api/v1/needs/{id}/feedback"),
+    ("GET", "/api/v1/achievements/{id}/needs"),
+    ("GET", "/api/v1/recommendations"),
+    ("GET", "/api/v1/interests"),
+    ("POST", "/api/v1/interests"),
+    ("GET", "/api/v1/interests/{id}"),
+    ("POST", "/api/v1/interests/{id}/accept"),
+    ("POST", "/api/v1/interests/{id}/decline"),
+    ("POST", "/api/v1/interests/{id}/withdraw"),
+    ("GET", "/api/v1/threads"),
+    ("GET", "/api/v1/threads/{id}"),
+    ("POST", "/api/v1/threads/{id}/messages"),
+    ("POST", "/api/v1/threads/{id}/mediation"),
+    ("POST", "/api/v1/threads/{id}/collaboration"),
+    ("GET", "/api/v1/collaborations"),
+    ("POST", "/api/v1/collaborations"),
+    ("GET", "/api/v1/collaborations/{id}"),
+    ("POST", "/api/v1/collaborations/{id}/stages"),
+    ("POST", "/api/v1/collaborations/{id}/corrections"),
+    ("GET", "/api/v1/outcomes"),
     ("POST", "/api/v1/session"),
     ("DELETE", "/api/v1/session"),
     ("GET", "/api/v1/me"),

@@ -5,6 +5,7 @@
 )]
 
 mod api;
+mod chain;
 mod harness;
 mod io;
 mod ladder;
