@@ -36,6 +36,7 @@ pub mod period;
 pub mod qualification;
 pub mod role;
 pub mod schedule;
+pub mod session;
 pub mod text;
 
 pub use error::FieldError;

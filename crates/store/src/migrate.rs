@@ -36,6 +36,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0003_matchmaking.sql"),
         include_str!("../migrations/0003_matchmaking.sql"),
     ),
+    (
+        5,
+        "mm_sessions",
+        include_str!("../migrations/0005_mm_sessions.sql"),
+        include_str!("../migrations/0005_mm_sessions.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

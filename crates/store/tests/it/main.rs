@@ -8,6 +8,7 @@ mod bulk;
 mod event_log;
 mod filing;
 mod fixtures;
+mod mm_session;
 mod org;
 mod parity;
 mod stats;
