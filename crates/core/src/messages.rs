@@ -31,6 +31,7 @@ pub fn template(code: &str) -> &'static str {
         "session_not_participant" => "“{value}”不是本场活动的参会单位",
         "session_org_kind" => "只能邀请企业、高校或科研院所（“{value}”是{kind}）",
         "session_not_own" => "该记录不属于“{value}”",
+        "org_unknown" => "“{value}”不存在",
         "time_invalid" => "无法识别的时间“{value}”（应写作 09:00）",
         "control_chars" => "含有不可见的控制字符",
         "credit_code_length" => "统一社会信用代码应为18位，实际为{length}位：{value}",

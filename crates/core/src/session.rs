@@ -715,7 +715,12 @@ mod tests {
             tables: "x".into(),
             ..SessionInput::default()
         };
-        let fields: Vec<String> = bad.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad
+            .parse()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
             ["title", "date", "start", "slot_minutes", "slots", "tables"]

@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, ladder, matchmaking, orgs, search};
+use crate::routes::{auth, filings, io, ladder, matchmaking, orgs, search, sessions};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -70,6 +70,22 @@ use utoipa::OpenApi;
         matchmaking::update_expert,
         search::search,
         search::matches,
+        sessions::list,
+        sessions::create,
+        sessions::detail,
+        sessions::update,
+        sessions::status,
+        sessions::invite,
+        sessions::participation,
+        sessions::wishes,
+        sessions::run,
+        sessions::add_meeting,
+        sessions::move_meeting,
+        sessions::remove_meeting,
+        sessions::pin,
+        sessions::sign,
+        sessions::xlsx,
+        sessions::pdf,
     ),
     components(schemas(
         UserDto,

@@ -10,6 +10,7 @@ pub mod matchmaking;
 pub mod org;
 pub mod qualification;
 pub mod report;
+pub mod sessions;
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_core::ids::OrgId;

@@ -12,3 +12,4 @@ mod import;
 mod ladder;
 mod matchmaking;
 mod org;
+mod sessions;

@@ -7,6 +7,7 @@ mod io;
 mod ladder;
 mod matchmaking;
 mod orgs;
+mod sessions;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -95,4 +96,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(sessions::router())
 }

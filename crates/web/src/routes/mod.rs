@@ -7,6 +7,7 @@ pub(crate) mod ladder;
 pub(crate) mod matchmaking;
 pub(crate) mod orgs;
 pub(crate) mod search;
+pub(crate) mod sessions;
 
 use crate::AppState;
 use axum::Router;
@@ -20,6 +21,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ladder::router())
         .merge(matchmaking::router())
         .merge(search::router())
+        .merge(sessions::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
