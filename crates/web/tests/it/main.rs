@@ -11,3 +11,4 @@ mod ladder;
 mod matchmaking;
 mod pages;
 mod scope;
+mod sessions;
