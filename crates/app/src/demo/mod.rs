@@ -37,6 +37,7 @@ mod names;
 mod people;
 mod qualifications;
 mod rng;
+mod sessions;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -373,6 +374,7 @@ pub async fn build(
     let facts = ladder::facts(seed, &plan.orgs, &plan.qualifications);
     ladder::write(&mut tx, &facts, now).await?;
     summary.matchmaking = matchmaking::write(&mut tx, seed, &plan.orgs, now).await?;
+    sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

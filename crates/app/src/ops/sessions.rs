@@ -596,7 +596,7 @@ pub async fn set_wishes(
 
 /// The scheduler's input for a session: confirmed participants, their wishes
 /// among themselves, and the pinned meetings between them.
-fn instance(
+pub(crate) fn instance(
     s: &SessionRecord,
     parts: &[ParticipantRecord],
     wishes: &[(OrgId, OrgId)],
@@ -657,6 +657,40 @@ pub async fn run_schedule(app: &App, actor: &Actor, id: &str) -> AppResult<Sched
     let result = tokio::task::spawn_blocking(move || schedule::schedule(&inst_for_run))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
+    let (meetings, figures) = outcome(&inst, &result, &parts);
+    let doc = serde_json::to_string(&figures).map_err(|e| AppError::Internal(e.into()))?;
+    let now = app.now();
+    tx.replace_mm_schedule(id, &meetings, &doc, now).await?;
+    if s.status == SessionStatus::Open {
+        tx.set_mm_session_status(id, SessionStatus::Scheduled, now)
+            .await?;
+    }
+    tx.append_event(
+        &actor.tag(),
+        ENTITY,
+        id,
+        "mm_session.scheduled",
+        &json!({
+            "meetings": meetings.len(),
+            "requested_pairs": figures.requested_pairs,
+            "placed_requested": figures.placed_requested,
+            "placed_mutual": figures.placed_mutual,
+            "upper_bound": figures.upper_bound,
+            "pins": figures.pins,
+            "unmet": figures.unmet.len(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(figures)
+}
+
+/// The scheduler's answer as stored meetings (new ids) and figures.
+pub(crate) fn outcome(
+    inst: &Instance,
+    result: &schedule::Schedule,
+    parts: &[ParticipantRecord],
+) -> (Vec<MeetingRecord>, ScheduleFigures) {
     let names: HashMap<&str, &str> = parts
         .iter()
         .map(|p| (p.org_id.as_str(), p.org_name.as_str()))
@@ -702,31 +736,7 @@ pub async fn run_schedule(app: &App, actor: &Actor, id: &str) -> AppResult<Sched
             })
             .collect(),
     };
-    let doc = serde_json::to_string(&figures).map_err(|e| AppError::Internal(e.into()))?;
-    let now = app.now();
-    tx.replace_mm_schedule(id, &meetings, &doc, now).await?;
-    if s.status == SessionStatus::Open {
-        tx.set_mm_session_status(id, SessionStatus::Scheduled, now)
-            .await?;
-    }
-    tx.append_event(
-        &actor.tag(),
-        ENTITY,
-        id,
-        "mm_session.scheduled",
-        &json!({
-            "meetings": meetings.len(),
-            "requested_pairs": figures.requested_pairs,
-            "placed_requested": figures.placed_requested,
-            "placed_mutual": figures.placed_mutual,
-            "upper_bound": figures.upper_bound,
-            "pins": figures.pins,
-            "unmet": figures.unmet.len(),
-        }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(figures)
+    (meetings, figures)
 }
 
 fn reason_code(r: UnmetReason) -> &'static str {
