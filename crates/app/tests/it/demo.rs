@@ -409,5 +409,8 @@ async fn assert_the_sessions(app: &App) {
     drop(db);
     let ent = Actor::from_user(&login);
     let mine = ss::list(app, &ent).await.unwrap();
-    assert!(mine.iter().any(|s| s.id == open.id), "the enterprise login is invited");
+    assert!(
+        mine.iter().any(|s| s.id == open.id),
+        "the enterprise login is invited"
+    );
 }

@@ -351,7 +351,7 @@ store_test!(
         assert_eq!(grid.get_value((3, 2)).unwrap().to_string(), "1号桌");
         assert!(grid.rows().any(|r| {
             r.iter()
-                .any(|c| c.to_string() == "重庆测试1科技有限公司 — 重庆测试大学")
+                .any(|c| *c == "重庆测试1科技有限公司 — 重庆测试大学")
         }));
         let rows = wb.worksheet_range("日程明细").unwrap();
         assert_eq!(

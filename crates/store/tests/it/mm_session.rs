@@ -112,7 +112,7 @@ store_test!(
                 title: "储能电芯热失控预警联合研发".into(),
                 enterprise_id: a.to_string(),
                 partner_id: b.to_string(),
-                amount: Some(Money::from_fen(1_200_000_00)),
+                amount: Some(Money::from_fen(120_000_000)),
                 need_id: None,
                 achievement_id: None,
             },

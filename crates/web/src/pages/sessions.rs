@@ -45,7 +45,10 @@ struct DetailPage {
 
 impl DetailPage {
     fn name_of(&self, id: &str) -> String {
-        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
     }
 }
 
@@ -251,15 +254,28 @@ async fn act(
             ss::run_schedule(app, actor, &id).await?;
         }
         "move" => {
-            let (slot, table) = (num(&one(&m, "slot"), "slot")?, num(&one(&m, "table"), "table")?);
+            let (slot, table) = (
+                num(&one(&m, "slot"), "slot")?,
+                num(&one(&m, "table"), "table")?,
+            );
             ss::move_meeting(app, actor, &id, &one(&m, "meeting"), slot, table).await?;
         }
         "add" => {
-            let (slot, table) = (num(&one(&m, "slot"), "slot")?, num(&one(&m, "table"), "table")?);
+            let (slot, table) = (
+                num(&one(&m, "slot"), "slot")?,
+                num(&one(&m, "table"), "table")?,
+            );
             ss::add_meeting(app, actor, &id, &one(&m, "a"), &one(&m, "b"), slot, table).await?;
         }
         "pin" | "unpin" => {
-            ss::pin(app, actor, &id, &one(&m, "meeting"), one(&m, "action") == "pin").await?;
+            ss::pin(
+                app,
+                actor,
+                &id,
+                &one(&m, "meeting"),
+                one(&m, "action") == "pin",
+            )
+            .await?;
         }
         "remove" => {
             ss::remove_meeting(app, actor, &id, &one(&m, "meeting")).await?;

@@ -119,8 +119,7 @@ pub(crate) async fn participation(
     ApiJson(b): ApiJson<ParticipationBody>,
 ) -> Result<Json<Value>, ApiError> {
     to_json(
-        &ss::update_participant(&s.app, &session.actor, &id, b.org_id.as_deref(), &b.input)
-            .await?,
+        &ss::update_participant(&s.app, &session.actor, &id, b.org_id.as_deref(), &b.input).await?,
     )
 }
 
@@ -260,8 +259,7 @@ pub(crate) async fn xlsx(
     Path(id): Path<String>,
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, ApiError> {
-    let bytes =
-        session_docs::schedule_xlsx(&s.app, &session.actor, &id, q.org.as_deref()).await?;
+    let bytes = session_docs::schedule_xlsx(&s.app, &session.actor, &id, q.org.as_deref()).await?;
     Ok(file(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "kechuang-session-schedule.xlsx",
@@ -279,7 +277,11 @@ pub(crate) async fn pdf(
     Query(q): Query<OrgQuery>,
 ) -> Result<Response, ApiError> {
     let bytes = session_docs::schedule_pdf(&s.app, &session.actor, &id, q.org.as_deref()).await?;
-    Ok(file("application/pdf", "kechuang-session-schedule.pdf", bytes))
+    Ok(file(
+        "application/pdf",
+        "kechuang-session-schedule.pdf",
+        bytes,
+    ))
 }
 
 pub(crate) fn router() -> Router<AppState> {
