@@ -756,6 +756,31 @@ async fn schedule_edit(db: &mut Db, actor: &Actor, id: &str) -> AppResult<Sessio
     }
 }
 
+/// 1-based slot and table from the edge as 0-based; 0 is named as unknown.
+fn zero_based(slot: u32, table: u32, spec: &SessionSpec) -> AppResult<(u32, u32)> {
+    let mut errs = Vec::new();
+    if slot == 0 {
+        errs.push(
+            FieldError::new("slot", "schedule_slot_unknown")
+                .with("value", 0)
+                .with("max", spec.slots),
+        );
+    }
+    if table == 0 {
+        errs.push(
+            FieldError::new("table", "schedule_table_unknown")
+                .with("value", 0)
+                .with("max", spec.tables),
+        );
+    }
+    if errs.is_empty() {
+        // Values past the grid are reported by the place check; keep +1 safe.
+        Ok(((slot - 1).min(u32::MAX - 1), (table - 1).min(u32::MAX - 1)))
+    } else {
+        Err(AppError::Invalid(errs))
+    }
+}
+
 fn meeting_of<'a>(all: &'a [MeetingRecord], mid: &str) -> AppResult<&'a MeetingRecord> {
     all.iter().find(|m| m.id == mid).ok_or(AppError::NotFound)
 }
@@ -821,7 +846,7 @@ pub async fn move_meeting(
             table: x.table,
         })
         .collect();
-    let (slot0, table0) = (slot.wrapping_sub(1), table.wrapping_sub(1));
+    let (slot0, table0) = zero_based(slot, table, &s.spec)?;
     check_place(
         s.spec.slots,
         s.spec.tables,
@@ -830,8 +855,8 @@ pub async fn move_meeting(
         &name,
         m.a.as_str(),
         m.b.as_str(),
-        slot0.min(u32::MAX - 1),
-        table0.min(u32::MAX - 1),
+        slot0,
+        table0,
     )?;
     tx.place_mm_meeting(id, meeting, slot0, table0, true)
         .await?;
@@ -899,7 +924,7 @@ pub async fn add_meeting(
             table: x.table,
         })
         .collect();
-    let (slot0, table0) = (slot.wrapping_sub(1), table.wrapping_sub(1));
+    let (slot0, table0) = zero_based(slot, table, &s.spec)?;
     check_place(
         s.spec.slots,
         s.spec.tables,
@@ -908,8 +933,8 @@ pub async fn add_meeting(
         &name,
         a,
         b,
-        slot0.min(u32::MAX - 1),
-        table0.min(u32::MAX - 1),
+        slot0,
+        table0,
     )?;
     for side in [a, b] {
         let p = parts.iter().find(|p| p.org_id.as_str() == side);

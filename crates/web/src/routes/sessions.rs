@@ -66,6 +66,7 @@ pub(crate) async fn update(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct StatusBody {
+    #[serde(default)]
     status: String,
 }
 
@@ -83,6 +84,7 @@ pub(crate) async fn status(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct InviteBody {
+    #[serde(default)]
     org_ids: Vec<String>,
 }
 
@@ -127,6 +129,7 @@ pub(crate) async fn participation(
 pub(crate) struct WishesBody {
     #[serde(default)]
     org_id: Option<String>,
+    #[serde(default)]
     wishes: Vec<String>,
 }
 
@@ -159,7 +162,9 @@ pub(crate) struct PlaceBody {
     a: String,
     #[serde(default)]
     b: String,
+    #[serde(default)]
     slot: u32,
+    #[serde(default)]
     table: u32,
 }
 
@@ -201,6 +206,7 @@ pub(crate) async fn remove_meeting(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct PinBody {
+    #[serde(default)]
     pinned: bool,
 }
 
