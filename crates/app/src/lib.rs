@@ -15,8 +15,10 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ops;
+pub mod pdf;
 pub mod recommend;
 pub mod search;
+pub mod session_docs;
 
 pub use actor::Actor;
 pub use error::{AppError, AppResult};

@@ -40,6 +40,7 @@ pub mod period;
 pub mod qualification;
 pub mod role;
 pub mod schedule;
+pub mod session;
 pub mod subsidy;
 pub mod subsidy_flow;
 pub mod text;

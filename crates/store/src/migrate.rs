@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0004_mm_chain.sql"),
         include_str!("../migrations/0004_mm_chain.sql"),
     ),
+    (
+        5,
+        "mm_sessions",
+        include_str!("../migrations/0005_mm_sessions.sql"),
+        include_str!("../migrations/0005_mm_sessions.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, chain, filings, io, ladder, matchmaking, orgs, search};
+use crate::routes::{auth, chain, filings, io, ladder, matchmaking, orgs, search, sessions};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -91,6 +91,22 @@ use utoipa::OpenApi;
         chain::advance,
         chain::correct,
         chain::outcomes,
+        sessions::list,
+        sessions::create,
+        sessions::detail,
+        sessions::update,
+        sessions::status,
+        sessions::invite,
+        sessions::participation,
+        sessions::wishes,
+        sessions::run,
+        sessions::add_meeting,
+        sessions::move_meeting,
+        sessions::remove_meeting,
+        sessions::pin,
+        sessions::sign,
+        sessions::xlsx,
+        sessions::pdf,
     ),
     components(schemas(
         UserDto,

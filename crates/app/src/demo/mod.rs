@@ -38,6 +38,7 @@ mod outcomes;
 mod people;
 mod qualifications;
 mod rng;
+mod sessions;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -377,6 +378,7 @@ pub async fn build(
     let (outcomes, outcome_events) = outcomes::write(&mut tx, seed, &plan.orgs).await?;
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
+    sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -13,6 +13,7 @@ pub mod org;
 pub mod outcome;
 pub mod qualification;
 pub mod report;
+pub mod sessions;
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_core::ids::OrgId;

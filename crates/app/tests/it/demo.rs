@@ -312,6 +312,7 @@ store_test!(
 
         // The district runs on to its horizon (2026-09-30).
         assert_the_horizon_is_filled(&app, &store).await;
+        assert_the_sessions(&app).await;
     }
 );
 
@@ -416,4 +417,35 @@ async fn the_same_seed_gives_the_same_district_and_another_seed_other_names_with
             && names(&reg_c).contains("重庆炙焱动力制造有限公司")
     );
     assert_published_figures(&report_figures(&app_c).await);
+}
+
+/// Past sessions with stored schedules and signings, the 2024 one with exactly
+/// 6 projects signed, and an upcoming one open for requests that the demo's
+/// enterprise login is invited to.
+async fn assert_the_sessions(app: &App) {
+    use kechuang_app::ops::sessions as ss;
+    let admin = bureau(Role::BureauAdmin, None);
+    let all = ss::list(app, &admin).await.unwrap();
+    assert_eq!(all.len(), 4);
+    let cy = all
+        .iter()
+        .find(|s| s.spec.title == "成渝双城协同·融合创新科技成果对接会")
+        .unwrap();
+    assert_eq!(cy.signings, 6);
+    assert_eq!(cy.status.code, "closed");
+    assert!(cy.meetings >= 20, "{}", cy.meetings);
+    let d = ss::detail(app, &admin, &cy.id).await.unwrap();
+    let f = d.figures.unwrap();
+    assert!(f.placed_requested <= f.upper_bound && f.placed_requested > 0);
+    let open = all.iter().find(|s| s.status.code == "open").unwrap();
+    assert_eq!(open.meetings, 0);
+    let mut db = app.store.read().await.unwrap();
+    let login = db.user_by_name("enterprise").await.unwrap().unwrap();
+    drop(db);
+    let ent = Actor::from_user(&login);
+    let mine = ss::list(app, &ent).await.unwrap();
+    assert!(
+        mine.iter().any(|s| s.id == open.id),
+        "the enterprise login is invited"
+    );
 }

@@ -13,3 +13,4 @@ mod import;
 mod ladder;
 mod matchmaking;
 mod org;
+mod sessions;

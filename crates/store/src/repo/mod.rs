@@ -9,6 +9,7 @@ pub mod import;
 pub mod ip;
 pub mod ladder;
 pub mod matchmaking;
+pub mod mm_session;
 pub mod org;
 pub mod qualification;
 pub mod rollup;
@@ -26,6 +27,9 @@ pub use import::ImportBatchRow;
 pub use ip::IpRecordRow;
 pub use ladder::{LadderCurrent, LadderInput, LadderRun, PoolFilter, PoolMove, PoolRow, TargetRow};
 pub use matchmaking::{MatchFilter, Stored, StoredNeed};
+pub use mm_session::{
+    MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,
+};
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};

@@ -8,6 +8,7 @@ mod io;
 mod ladder;
 mod matchmaking;
 mod orgs;
+mod sessions;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -97,4 +98,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ladder::router())
         .merge(matchmaking::router())
         .merge(chain::router())
+        .merge(sessions::router())
 }

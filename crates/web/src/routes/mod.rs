@@ -8,6 +8,7 @@ pub(crate) mod ladder;
 pub(crate) mod matchmaking;
 pub(crate) mod orgs;
 pub(crate) mod search;
+pub(crate) mod sessions;
 
 use crate::AppState;
 use axum::Router;
@@ -22,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(matchmaking::router())
         .merge(search::router())
         .merge(chain::router())
+        .merge(sessions::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

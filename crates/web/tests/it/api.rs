@@ -306,6 +306,22 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/experts/{id}"),
     ("GET", "/api/v1/search"),
     ("GET", "/api/v1/needs/{id}/matches"),
+    ("GET", "/api/v1/sessions"),
+    ("POST", "/api/v1/sessions"),
+    ("GET", "/api/v1/sessions/{id}"),
+    ("PUT", "/api/v1/sessions/{id}"),
+    ("POST", "/api/v1/sessions/{id}/status"),
+    ("POST", "/api/v1/sessions/{id}/participants"),
+    ("PUT", "/api/v1/sessions/{id}/participation"),
+    ("PUT", "/api/v1/sessions/{id}/wishes"),
+    ("POST", "/api/v1/sessions/{id}/schedule"),
+    ("POST", "/api/v1/sessions/{id}/meetings"),
+    ("PUT", "/api/v1/sessions/{id}/meetings/{mid}"),
+    ("DELETE", "/api/v1/sessions/{id}/meetings/{mid}"),
+    ("POST", "/api/v1/sessions/{id}/meetings/{mid}/pin"),
+    ("POST", "/api/v1/sessions/{id}/signings"),
+    ("GET", "/api/v1/sessions/{id}/schedule.xlsx"),
+    ("GET", "/api/v1/sessions/{id}/schedule.pdf"),
 ];
 
 #[tokio::test]

@@ -12,3 +12,4 @@ mod ladder;
 mod matchmaking;
 mod pages;
 mod scope;
+mod sessions;
