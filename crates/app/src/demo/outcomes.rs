@@ -27,18 +27,10 @@ pub(crate) const FROM: NaiveDate = match NaiveDate::from_ymd_opt(2023, 10, 1) {
     None => NaiveDate::MIN,
 };
 
-/// Collaborations signed from daily matching.
-const DAILY_COLLABORATIONS: usize = 132;
-/// Special sessions (stable, date-based ids; the sessions module owns the rest)
-/// and how many collaborations each signed.
-const SESSIONS: [(&str, &str, usize); 6] = [
-    ("session-2023-11-16", "2023-11-16", 5),
-    ("session-2024-05-16", "2024-05-16", 6),
-    ("session-2024-11-21", "2024-11-21", 6),
-    ("session-2025-05-15", "2025-05-15", 5),
-    ("session-2025-11-13", "2025-11-13", 6),
-    ("session-2026-05-14", "2026-05-14", 4),
-];
+/// Collaborations signed from daily matching. Those signed at special sessions
+/// come from the sessions' signings (demo/sessions.rs), recorded as collaborations
+/// with source "session" when each signing is.
+const DAILY_COLLABORATIONS: usize = 152;
 /// Of all collaborations (earliest first): with a registered contract, a
 /// conversion, a new product.
 const CONTRACTS: usize = 150;
@@ -378,44 +370,6 @@ pub(crate) async fn write(
             json!({"thread_id": thread_id, "signed_on": signed_on}),
         ));
         collabs.push((id, signed_on));
-    }
-    for (session_id, day, n) in SESSIONS {
-        let Some(signed_on) = kechuang_core::date::from_iso(day) else {
-            continue;
-        };
-        for _ in 0..n {
-            let a = rng.pick(&research_ach);
-            let enterprise = (*rng.pick(&firms)).clone();
-            let c = Collaboration {
-                title: format!("{}成果转化签约项目", a.title.trim_start_matches("一种"))
-                    .chars()
-                    .take(190)
-                    .collect(),
-                signed_on,
-                amount: Some(Money::from_fen(rng.between(50, 800) * 1_000_000)),
-                source: Source::Session,
-                session_id: Some(session_id.to_string()),
-            };
-            let id = kechuang_store::new_id();
-            tx.insert_collaboration(&NewCollaboration {
-                id: &id,
-                collab: &c,
-                enterprise_org_id: &enterprise,
-                provider_org_id: &a.owner,
-                interest_id: None,
-                thread_id: None,
-                now: at(signed_on, &mut rng),
-                by: "demo",
-            })
-            .await?;
-            events.push(ev(
-                "collaboration",
-                &id,
-                "collaboration.recorded",
-                json!({"session_id": session_id, "signed_on": signed_on}),
-            ));
-            collabs.push((id, signed_on));
-        }
     }
     w.collaborations = collabs.len();
 

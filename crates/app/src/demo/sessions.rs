@@ -281,6 +281,9 @@ pub(crate) async fn write(
             };
             tx.insert_mm_signing(&kechuang_store::new_id(), &id, &signing, now, "demo")
                 .await?;
+            let day = kechuang_core::date::from_iso(plan.date).expect("plan dates are valid");
+            crate::ops::sessions::signing_collaboration(tx, &id, day, &signing, now, "demo")
+                .await?;
         }
         tx.set_mm_session_status(&id, plan.status, now).await?;
         tx.append_event(

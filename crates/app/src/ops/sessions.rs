@@ -1063,6 +1063,7 @@ pub async fn record_signing(
     let sid = kechuang_store::new_id();
     tx.insert_mm_signing(&sid, id, &g, app.now(), &actor.tag())
         .await?;
+    signing_collaboration(&mut tx, id, s.spec.date, &g, app.now(), &actor.tag()).await?;
     tx.append_event(
         &actor.tag(),
         ENTITY,
@@ -1080,6 +1081,50 @@ pub async fn record_signing(
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(v.into())
+}
+
+/// A project signed at a session is a collaboration of the outcome chain
+/// (产学研合作, source "session"), so the report counts it once, with the
+/// collaborations of daily matching, and its later stages (contract, conversion,
+/// new product) are recorded on it.
+pub(crate) async fn signing_collaboration(
+    tx: &mut Db,
+    session_id: &str,
+    date: chrono::NaiveDate,
+    g: &kechuang_core::session::Signing,
+    now: i64,
+    by: &str,
+) -> AppResult<String> {
+    use kechuang_core::chain::{Collaboration, Source};
+    let c = Collaboration {
+        title: g.title.clone(),
+        signed_on: date,
+        amount: g.amount,
+        source: Source::Session,
+        session_id: Some(session_id.to_owned()),
+    };
+    let id = kechuang_store::new_id();
+    let (enterprise, provider) = (OrgId(g.enterprise_id.clone()), OrgId(g.partner_id.clone()));
+    tx.insert_collaboration(&kechuang_store::NewCollaboration {
+        id: &id,
+        collab: &c,
+        enterprise_org_id: &enterprise,
+        provider_org_id: &provider,
+        interest_id: None,
+        thread_id: None,
+        now,
+        by,
+    })
+    .await?;
+    tx.append_event(
+        by,
+        "collaboration",
+        &id,
+        "collaboration.recorded",
+        &json!({"session_id": session_id, "signed_on": date, "source": "session"}),
+    )
+    .await?;
+    Ok(id)
 }
 
 fn meeting_view(
