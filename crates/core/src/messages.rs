@@ -102,6 +102,15 @@ pub fn template(code: &str) -> &'static str {
         "not_enterprise" => "只有企业可以进行梯度评价",
         "choice_invalid" => "“{value}”不是可选的值",
         "too_many_tags" => "最多填写{max}项",
+        "mm_sheet_missing" => {
+            "文件中没有可导入的表（工作表应为 技术需求、科技成果 或 专家；CSV 的表头应与模板一致）"
+        }
+        "mm_sheet_unknown" => "未知的工作表“{value}”（应为 技术需求、科技成果 或 专家）",
+        "org_unknown" => "机构库中没有“{value}”（请填写已登记机构的统一社会信用代码或全称）",
+        "org_ambiguous" => "机构库中有多个名为“{value}”的机构，请改填统一社会信用代码",
+        "org_mismatch" => "统一社会信用代码与单位名称不是同一机构（代码对应“{other}”）",
+        "owner_kind_invalid" => "“{value}”是{kind}，不能作为{what}的所属单位",
+        "org_not_allowed" => "无权为“{value}”导入（只能导入本单位的记录，局端用户限其管辖镇街）",
         _ => "输入有误",
     }
 }

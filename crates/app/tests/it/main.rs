@@ -11,4 +11,5 @@ mod filing;
 mod import;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod org;

@@ -8,6 +8,7 @@ pub mod import;
 pub mod ip;
 pub mod ladder;
 pub mod matchmaking;
+pub mod mm_import;
 pub mod org;
 pub mod qualification;
 pub mod rollup;
