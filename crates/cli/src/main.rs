@@ -6,6 +6,7 @@
 mod bench;
 mod commands;
 mod config;
+mod mm_import;
 
 use clap::Parser;
 use config::{Cli, Command};

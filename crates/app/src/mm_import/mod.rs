@@ -635,7 +635,18 @@ fn check_row(
             }
         }
     };
-    match (key, owner, parsed, errs.len() == before) {
+    // A required column that is missing was reported once, at its header.
+    let ok = errs.len() == before;
+    let mut i = before;
+    while i < errs.len() {
+        let f = errs[i].error.field.clone();
+        if s.col_of(&f).is_none() && s.kind.columns().iter().any(|c| c.required && c.field == f) {
+            errs.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    match (key, owner, parsed, ok) {
         (Some(key), Some(o), Some(parsed), true) => Some(RowOk {
             kind: s.kind,
             org: o.id.clone(),
