@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, filings, io, ladder, matchmaking, orgs, search};
+use crate::routes::{auth, filings, io, ladder, matchmaking, mm_import, orgs, search};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -68,6 +68,8 @@ use utoipa::OpenApi;
         matchmaking::create_expert,
         matchmaking::expert,
         matchmaking::update_expert,
+        mm_import::import_file,
+        mm_import::template_file,
         search::search,
         search::matches,
     ),

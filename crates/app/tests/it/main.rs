@@ -4,6 +4,7 @@
     reason = "test helpers outside #[test] functions unwrap too"
 )]
 
+mod bad_input;
 mod common;
 mod demo;
 mod export;

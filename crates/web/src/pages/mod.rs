@@ -6,6 +6,7 @@ mod filings;
 mod io;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod orgs;
 
 use crate::AppState;
@@ -95,4 +96,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(mm_import::router())
 }

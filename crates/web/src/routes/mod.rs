@@ -5,6 +5,7 @@ pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
 pub(crate) mod matchmaking;
+pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod search;
 
@@ -19,6 +20,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(mm_import::router())
         .merge(search::router())
         .route(
             "/api/openapi.json",
