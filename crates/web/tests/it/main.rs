@@ -9,5 +9,6 @@ mod harness;
 mod io;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod pages;
 mod scope;
