@@ -329,3 +329,32 @@ async fn punctuation_emoji_and_very_long_queries_are_graceful_on_the_api_and_the
     let api = t.get(&c, &format!("/api/v1/search?q={}", enc(&long))).await;
     assert_eq!(api.json()["total"], 1, "a long query still finds its words");
 }
+
+#[tokio::test]
+async fn a_pinyin_query_suggests_the_indexed_term_on_the_api_and_the_page() {
+    let t = TestApp::spawn().await;
+    let a = t.enterprise(1, "巴川街道").await;
+    t.user("enta", "enterprise", Some(&a), None).await;
+    let c = t.login("enta").await;
+    let r = t
+        .json(&c, "POST", "/api/v1/needs", json!({"title": "储能锂电池热失控预警", "modes": ["合作开发"], "keywords": ["储能", "battery"]}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    for (q, want) in [
+        ("chuneng", "储能"),
+        ("chu%20neng", "储能"),
+        ("lidianchi", "锂电池"),
+        ("cn", "储能"),
+        ("batery", "battery"),
+    ] {
+        let j = t.get(&c, &format!("/api/v1/search?q={q}")).await.json();
+        assert_eq!(j["suggestion"], want, "{q}: {j}");
+    }
+    let page = t.get(&c, "/search?q=lidianchi").await.text();
+    assert!(page.contains("id=\"suggestion\""), "{page}");
+    assert!(page.contains(">锂电池</a>"), "{page}");
+    // A known word has no suggestion.
+    let j = t.get(&c, "/api/v1/search?q=battery").await.json();
+    assert_eq!(j["total"], 1);
+    assert!(j["suggestion"].is_null(), "{j}");
+}
