@@ -329,16 +329,14 @@ impl PinyinMap {
             let Some((count, docs, _, _)) = best[i].clone() else {
                 continue;
             };
-            for j in (i + 2)..=n.min(i + self.longest) {
+            let last = n.min(i + self.longest);
+            for (j, slot) in best.iter_mut().enumerate().take(last + 1).skip(i + 2) {
                 let Some((term, df)) = letters.get(i..j).and_then(|k| self.full.get(k)) else {
                     continue;
                 };
                 let cand = (count + 1, docs - i128::from(*df), i, term.clone());
-                if best[j]
-                    .as_ref()
-                    .is_none_or(|b| (cand.0, cand.1) < (b.0, b.1))
-                {
-                    best[j] = Some(cand);
+                if slot.as_ref().is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                    *slot = Some(cand);
                 }
             }
         }

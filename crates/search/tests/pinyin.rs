@@ -1,5 +1,6 @@
 //! Pinyin suggestions: a query typed in pinyin (full, spaced, initials) suggests
 //! the indexed Chinese terms it spells.
+#![expect(clippy::unwrap_used, reason = "a failing call is the test failing")]
 
 use kechuang_search::suggest::{is_pinyin_like, readings};
 use kechuang_search::{Doc, Kind, Query, SearchIndex};
