@@ -65,6 +65,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             ladder(settings, args.enterprises.unwrap_or(50_000), args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::MmImport {
+        out.insert(
+            "mm_import".into(),
+            crate::bench_mm::run(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }
@@ -73,7 +79,7 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
 
 /// A scratch database: the PostgreSQL URL given with --database (must be empty), or
 /// a SQLite file in a temporary directory.
-async fn scratch(
+pub(crate) async fn scratch(
     settings: &Settings,
 ) -> anyhow::Result<(App, Option<tempfile::TempDir>, &'static str)> {
     if kechuang_store::is_postgres_url(&settings.database) {
@@ -93,7 +99,7 @@ async fn scratch(
     Ok((App::new(store, settings.app.clone()), Some(dir), "sqlite"))
 }
 
-fn say(json: bool, line: String) {
+pub(crate) fn say(json: bool, line: String) {
     if json {
         eprintln!("{line}");
     } else {

@@ -278,6 +278,9 @@ pub enum BenchWhich {
     Profile,
     /// Evaluating every rule pack for 50,000 firms (pure), and the registry path.
     Ladder,
+    /// Matchmaking import: needs, achievements and experts from CSV, a re-import,
+    /// and pinyin suggestions over the resulting index.
+    MmImport,
     /// All of them.
     All,
 }

@@ -4,6 +4,7 @@
 //! imports, the table of bad cells first); 2 bad usage.
 
 mod bench;
+mod bench_mm;
 mod commands;
 mod config;
 mod mm_import;
