@@ -349,34 +349,56 @@ fn read_file(
 
 /// Whether a file looks like a matchmaking import (a workbook with a sheet named
 /// 技术需求, 科技成果 or 专家, or a CSV whose headers name one of these kinds), so a
-/// caller can choose between this import and the registry import.
+/// caller can choose between this import and the registry import. Cheap on large
+/// files: an xlsx's sheet list is read from `xl/workbook.xml`, a CSV's first line only.
 pub fn looks_like_matchmaking(bytes: &[u8], file_name: &str) -> bool {
+    use std::io::Read;
     let Ok(format) = read::sniff(bytes, file_name) else {
         return false;
     };
-    if format == Format::Xlsx
-        && read::check_zip(&Bytes(std::sync::Arc::new(bytes.to_vec()))).is_err()
-    {
-        return false;
+    match format {
+        Format::Xlsx => {
+            let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+                return false;
+            };
+            let Ok(entry) = zip.by_name("xl/workbook.xml") else {
+                return false;
+            };
+            let mut xml = String::new();
+            if entry.take(8 << 20).read_to_string(&mut xml).is_err() {
+                return false;
+            }
+            MmKind::ALL
+                .iter()
+                .any(|k| xml.contains(&format!("name=\"{}\"", k.zh())))
+        }
+        Format::Xls => {
+            Book::open(Bytes(std::sync::Arc::new(bytes.to_vec())), format).is_ok_and(|b| {
+                b.sheets
+                    .iter()
+                    .any(|s| MmKind::from_sheet_name(s).is_some())
+            })
+        }
+        Format::Csv => {
+            let head = &bytes[..bytes.len().min(64 << 10)];
+            let line = match head.iter().position(|b| *b == b'\n') {
+                Some(end) => &head[..end],
+                None => head,
+            };
+            let Ok(mut book) = Book::open(Bytes(std::sync::Arc::new(line.to_vec())), format) else {
+                return false;
+            };
+            let mut headers = Vec::new();
+            let ok = book.for_each_row(0, &mut |_, cells: &[Cell<'_>]| {
+                headers = cells
+                    .iter()
+                    .map(|c| kechuang_core::text::trim(&c.display(false)).to_string())
+                    .collect();
+                Flow::Stop
+            });
+            ok.is_ok() && MmKind::from_headers(&headers).is_some()
+        }
     }
-    let Ok(mut book) = Book::open(Bytes(std::sync::Arc::new(bytes.to_vec())), format) else {
-        return false;
-    };
-    if !book.is_csv() {
-        return book
-            .sheets
-            .iter()
-            .any(|s| MmKind::from_sheet_name(s).is_some());
-    }
-    let mut headers = Vec::new();
-    let ok = book.for_each_row(0, &mut |_, cells: &[Cell<'_>]| {
-        headers = cells
-            .iter()
-            .map(|c| kechuang_core::text::trim(&c.display(false)).to_string())
-            .collect();
-        Flow::Stop
-    });
-    ok.is_ok() && MmKind::from_headers(&headers).is_some()
 }
 
 /// The organisations an import may name, by credit code and by name.
@@ -479,14 +501,18 @@ fn check_row(
     } else {
         match orgs.by_name.get(&name).map(Vec::as_slice) {
             Some([o]) => Some(o),
-            Some([_, _, ..]) if by_code.is_none() => {
-                errs.push(cell_err(
-                    "org_name",
-                    FieldError::new("org_name", "org_ambiguous").with("value", &name),
-                ));
-                None
-            }
-            Some(_) => by_code.filter(|o| o.org.name == name),
+            Some(several) => match by_code {
+                // The code decides among organisations of the same name (a code
+                // naming another organisation is reported as a mismatch below).
+                Some(c) => several.iter().find(|o| o.id == c.id).or(several.first()),
+                None => {
+                    errs.push(cell_err(
+                        "org_name",
+                        FieldError::new("org_name", "org_ambiguous").with("value", &name),
+                    ));
+                    None
+                }
+            },
             None => {
                 errs.push(cell_err(
                     "org_name",

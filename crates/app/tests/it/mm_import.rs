@@ -566,3 +566,39 @@ store_test!(
         }
     }
 );
+
+store_test!(
+    owners_of_the_same_name_need_the_code_and_a_code_name_mismatch_is_named,
+    |store| {
+        let app = app(&store);
+        let admin = bureau(Role::BureauAdmin, None);
+        let mut a = enterprise_input(1, "巴川街道");
+        a.name = "重庆同名科技有限公司".into();
+        let mut b = enterprise_input(2, "巴川街道");
+        b.name = "重庆同名科技有限公司".into();
+        org::create(&app, &admin, &a).await.unwrap();
+        let b_id = org::create(&app, &admin, &b).await.unwrap();
+        org::create(&app, &admin, &enterprise_input(3, "巴川街道"))
+            .await
+            .unwrap();
+        let csv = format!(
+            "编号,统一社会信用代码,单位名称,需求名称,合作方式\n\
+         N1,,重庆同名科技有限公司,x,技术服务\n\
+         N2,{},重庆测试3科技有限公司,y,技术服务\n",
+            code(1)
+        );
+        let r = run(&app, &admin, "n.csv", csv.into_bytes(), false).await;
+        let codes: Vec<_> = r.errors.iter().map(|e| (e.row, e.error.code)).collect();
+        assert_eq!(codes, [(2, "org_ambiguous"), (3, "org_mismatch")]);
+        let ok = format!(
+            "编号,统一社会信用代码,单位名称,需求名称,合作方式\nN1,{},重庆同名科技有限公司,x,技术服务\n",
+            code(2)
+        );
+        let r = run(&app, &admin, "n.csv", ok.into_bytes(), false).await;
+        assert!(r.applied, "{:?}", r.errors);
+        let list = mm::needs(&app, &admin, &ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(list.items[0].org_id, b_id.to_string());
+    }
+);
