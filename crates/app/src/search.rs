@@ -193,7 +193,8 @@ impl Searcher {
         q.offset = ((req.page.unwrap_or(1).max(1) - 1) as usize) * q.limit;
         let r = self.index.search(&q).map_err(engine)?;
         let fields = r.facet(Dim::Field).to_vec();
-        let suggestion = if r.total == 0 {
+        // When nothing matched, or the query is all letters (perhaps pinyin).
+        let suggestion = if r.total == 0 || kechuang_search::suggest::is_pinyin_like(&req.q) {
             self.index.suggest(&req.q).map_err(engine)?
         } else {
             None
@@ -349,7 +350,8 @@ pub struct SearchView {
     pub kinds: Vec<(&'static str, u64)>,
     /// Matches per 技术领域.
     pub fields: Vec<(String, u64)>,
-    /// A corrected query when nothing matched and a close term exists.
+    /// A corrected query (or the Chinese terms a pinyin query spells) when
+    /// nothing matched or the query is all letters, and a close term exists.
     pub suggestion: Option<String>,
 }
 

@@ -68,6 +68,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
     if all || args.which == BenchWhich::Schedule {
         out.insert("schedule".into(), crate::bench_schedule::run(args.json));
     }
+    if all || args.which == BenchWhich::MmImport {
+        out.insert(
+            "mm_import".into(),
+            crate::bench_mm::run(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }
@@ -76,7 +82,7 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
 
 /// A scratch database: the PostgreSQL URL given with --database (must be empty), or
 /// a SQLite file in a temporary directory.
-async fn scratch(
+pub(crate) async fn scratch(
     settings: &Settings,
 ) -> anyhow::Result<(App, Option<tempfile::TempDir>, &'static str)> {
     if kechuang_store::is_postgres_url(&settings.database) {

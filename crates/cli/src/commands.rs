@@ -44,7 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Explains an application error in one line (zh-CN, with each field).
-fn explain(e: AppError) -> anyhow::Error {
+pub(crate) fn explain(e: AppError) -> anyhow::Error {
     match e {
         AppError::Invalid(fields) => {
             anyhow::anyhow!(
@@ -178,6 +178,9 @@ async fn import(settings: &Settings, a: &crate::config::ImportArgs) -> anyhow::R
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if a.kind.is_some() || kechuang_app::mm_import::looks_like_matchmaking(&bytes, &name) {
+        return crate::mm_import::import(app, a, &name, bytes).await;
+    }
     let opts = kechuang_app::import::ImportOptions {
         accept_warnings: a.accept_warnings,
         dry_run: a.dry_run,
@@ -256,6 +259,10 @@ async fn export(settings: &Settings, a: &crate::config::ExportArgs) -> anyhow::R
             kechuang_app::export::template(kechuang_app::export::TemplateKind::Filings)
                 .map_err(explain)?,
             "kechuang-template-filings.xlsx",
+        ),
+        Some(TemplateArg::Matchmaking) => (
+            kechuang_app::mm_import::template::template_xlsx().map_err(explain)?,
+            "kechuang-template-matchmaking.xlsx",
         ),
         None => {
             let app = settings.open_app().await?;

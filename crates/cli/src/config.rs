@@ -144,6 +144,22 @@ pub struct ImportArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Import matchmaking records of this kind (a workbook's sheet of that kind, or
+    /// a CSV holding it). Without it, a workbook with sheets 技术需求/科技成果/专家 or a
+    /// CSV with their headers is recognised as matchmaking records by itself.
+    #[arg(long, value_enum)]
+    pub kind: Option<MmKindArg>,
+}
+
+/// Kinds of matchmaking records (`import --kind`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MmKindArg {
+    /// 技术需求.
+    Needs,
+    /// 科技成果.
+    Achievements,
+    /// 专家.
+    Experts,
 }
 
 /// Export formats.
@@ -162,6 +178,8 @@ pub enum TemplateArg {
     Enterprises,
     /// Sheet 指标填报.
     Filings,
+    /// Sheets 技术需求, 科技成果, 专家 (matchmaking records).
+    Matchmaking,
 }
 
 /// `export`.
@@ -262,6 +280,9 @@ pub enum BenchWhich {
     Ladder,
     /// The 1:1 meeting scheduler: 300 participants, 1,500 requests, 12 slots × 40 tables.
     Schedule,
+    /// Matchmaking import: needs, achievements and experts from CSV, a re-import,
+    /// and pinyin suggestions over the resulting index.
+    MmImport,
     /// All of them.
     All,
 }

@@ -4,9 +4,11 @@
 //! imports, the table of bad cells first); 2 bad usage.
 
 mod bench;
+mod bench_mm;
 mod bench_schedule;
 mod commands;
 mod config;
+mod mm_import;
 
 use clap::Parser;
 use config::{Cli, Command};

@@ -63,7 +63,7 @@ pub fn template(code: &str) -> &'static str {
         "session_not_participant" => "“{value}”不是本场活动的参会单位",
         "session_org_kind" => "只能邀请企业、高校或科研院所（“{value}”是{kind}）",
         "session_not_own" => "该记录不属于“{value}”",
-        "org_unknown" => "“{value}”不存在",
+        "record_unknown" => "“{value}”不存在",
         "time_invalid" => "无法识别的时间“{value}”（应写作 09:00）",
         "control_chars" => "含有不可见的控制字符",
         "credit_code_length" => "统一社会信用代码应为18位，实际为{length}位：{value}",
@@ -167,6 +167,15 @@ pub fn template(code: &str) -> &'static str {
         "interest_sender_kind" => "{value}不能对此类记录发送意向",
         "thread_closed" => "洽谈已结束",
         "stage_exists" => "该环节已记录",
+        "mm_sheet_missing" => {
+            "文件中没有可导入的表（工作表应为 技术需求、科技成果 或 专家；CSV 的表头应与模板一致）"
+        }
+        "mm_sheet_unknown" => "未知的工作表“{value}”（应为 技术需求、科技成果 或 专家）",
+        "org_unknown" => "机构库中没有“{value}”（请填写已登记机构的统一社会信用代码或全称）",
+        "org_ambiguous" => "机构库中有多个名为“{value}”的机构，请改填统一社会信用代码",
+        "org_mismatch" => "统一社会信用代码与单位名称不是同一机构（代码对应“{other}”）",
+        "owner_kind_invalid" => "“{value}”是{kind}，不能作为{what}的所属单位",
+        "org_not_allowed" => "无权为“{value}”导入（只能导入本单位的记录，局端用户限其管辖镇街）",
         _ => "输入有误",
     }
 }

@@ -122,6 +122,7 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     reader: IndexReader,
     dir: Option<PathBuf>,
+    pinyin: crate::suggest::PinyinCache,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -220,6 +221,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             reader,
             dir,
+            pinyin: crate::suggest::PinyinCache::default(),
         })
     }
 
@@ -289,6 +291,10 @@ impl SearchIndex {
 
     pub(crate) fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    pub(crate) fn pinyin_cache(&self) -> &crate::suggest::PinyinCache {
+        &self.pinyin
     }
 
     pub(crate) fn fields(&self) -> &Fields {

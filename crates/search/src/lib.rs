@@ -32,8 +32,10 @@
 //! * **Derived data.** An index that cannot be opened is reported as
 //!   [`SearchError::NeedsRebuild`]; [`SearchIndex::recreate`] removes tantivy's files only
 //!   (never anything else in the directory) and starts empty, for a reindex from the store.
-//! * **Suggestions.** [`SearchIndex::suggest`] corrects misspelt words against the index
-//!   vocabulary by edit distance (see [`suggest`](mod@suggest)); pinyin is not handled.
+//! * **Suggestions.** [`SearchIndex::suggest`] reads an all-letters query as pinyin
+//!   (full, spaced or initials) of indexed Chinese terms, and otherwise corrects
+//!   misspelt words against the index vocabulary by edit distance (see
+//!   [`suggest`](mod@suggest)).
 //!
 //! It knows nothing of SQL or HTTP and is synchronous; call it from `spawn_blocking`.
 //!

@@ -11,11 +11,20 @@
 //! wrong character than a missing one), then the term in most documents — and is replaced by its
 //! term. The suggestion is the query text with those replacements, or `None`.
 //!
-//! Pinyin input is not handled yet.
+//! **Pinyin.** A query made only of ASCII letters (spaces and `'` allowed) holding a
+//! word the index does not know is first read as pinyin: full pinyin (`chuneng`,
+//! `chu neng`, `lidianchi`, `chunengdianchi`) is split into the pinyin of indexed
+//! Chinese terms (fewest terms, then most documents) and replaced by those terms
+//! (储能, 锂电池, 储能电池); a query without vowels of two to six letters is read as
+//! initials (`cn` → the most frequent indexed term whose syllables start c, n). The
+//! pinyin keys come from every Chinese term of two to six characters in the title,
+//! keywords and body dictionaries (every reading of a heteronym, `ü` as `v` and `u`),
+//! built on first use and again after the index changes. Anything else, or pinyin
+//! that does not cover the whole query, falls through to the edit-distance correction.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::Term;
@@ -83,6 +92,18 @@ impl SearchIndex {
         };
         // Runs of adjacent CJK tokens (any other token is a run of its own), each token
         // with whether the index knows it.
+        if is_pinyin_like(text) {
+            let mut unknown = false;
+            for t in &toks {
+                if !known(t)? {
+                    unknown = true;
+                    break;
+                }
+            }
+            if unknown && let Some(s) = self.pinyin_suggest(text)? {
+                return Ok(Some(s));
+            }
+        }
         let mut sorted = toks;
         sorted.sort_by_key(|t| t.from);
         let mut runs: Vec<Vec<(Tok, bool)>> = Vec::new();
@@ -207,5 +228,206 @@ fn distance(dfa: &DFA, term: &str) -> u8 {
     match dfa.distance(state) {
         Distance::Exact(d) => d,
         Distance::AtLeast(d) => d,
+    }
+}
+
+/// Pinyin keys of the index's Chinese terms, cached per searcher generation.
+#[derive(Default)]
+pub(crate) struct PinyinCache(Mutex<Option<(u64, Arc<PinyinMap>)>>);
+
+/// Pinyin (and initials) → the indexed term with that reading in most documents.
+#[derive(Debug, Default)]
+pub(crate) struct PinyinMap {
+    full: HashMap<String, (String, u64)>,
+    initials: HashMap<String, (String, u64)>,
+    longest: usize,
+}
+
+/// Longest pinyin query read, bytes.
+const MAX_PINYIN_QUERY: usize = 80;
+/// Readings kept per term (heteronyms multiply them).
+const MAX_READINGS: usize = 8;
+
+/// Whether the text is only ASCII letters, spaces and apostrophes, with a letter.
+pub fn is_pinyin_like(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.len() <= MAX_PINYIN_QUERY
+        && t.chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '\'')
+}
+
+/// Every plain reading of a Chinese term (`ü` written `v` and `u`), at most
+/// [`MAX_READINGS`]; empty if a character has no pinyin.
+pub fn readings(term: &str) -> Vec<String> {
+    use pinyin::ToPinyinMulti;
+    let mut out = vec![String::new()];
+    for c in term.chars() {
+        let Some(multi) = c.to_pinyin_multi() else {
+            return Vec::new();
+        };
+        let mut syllables: Vec<String> = Vec::new();
+        for p in multi {
+            let plain = p.plain();
+            for v in [plain.replace('ü', "v"), plain.replace('ü', "u")] {
+                if !syllables.contains(&v) {
+                    syllables.push(v);
+                }
+            }
+        }
+        let mut next = Vec::new();
+        for prefix in &out {
+            for syl in &syllables {
+                if next.len() < MAX_READINGS {
+                    next.push(format!("{prefix}{syl}"));
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// The initials of a term's first reading (`储能` → `cn`).
+fn initials(term: &str) -> Option<String> {
+    use pinyin::ToPinyin;
+    term.chars()
+        .map(|c| c.to_pinyin().map(|p| p.first_letter()))
+        .collect::<Option<String>>()
+}
+
+fn better(a: &(String, u64), b: &(String, u64)) -> bool {
+    // More documents, then the shorter term, then the smaller one (deterministic).
+    (
+        a.1,
+        std::cmp::Reverse(a.0.chars().count()),
+        std::cmp::Reverse(&a.0),
+    ) > (
+        b.1,
+        std::cmp::Reverse(b.0.chars().count()),
+        std::cmp::Reverse(&b.0),
+    )
+}
+
+impl PinyinMap {
+    fn insert(map: &mut HashMap<String, (String, u64)>, key: String, cand: (String, u64)) {
+        match map.get(&key) {
+            Some(cur) if !better(&cand, cur) => {}
+            _ => {
+                map.insert(key, cand);
+            }
+        }
+    }
+
+    /// Splits `letters` into keys of indexed terms: fewest terms, then most documents.
+    fn segment(&self, letters: &str) -> Option<String> {
+        let n = letters.len();
+        // best[i]: the best split of letters[..i] as (terms, -documents, previous cut, term).
+        let mut best: Vec<Option<(usize, i128, usize, String)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0, String::new()));
+        for i in 0..n {
+            let Some((count, docs, _, _)) = best[i].clone() else {
+                continue;
+            };
+            let last = n.min(i + self.longest);
+            for (j, slot) in best.iter_mut().enumerate().take(last + 1).skip(i + 2) {
+                let Some((term, df)) = letters.get(i..j).and_then(|k| self.full.get(k)) else {
+                    continue;
+                };
+                let cand = (count + 1, docs - i128::from(*df), i, term.clone());
+                if slot.as_ref().is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                    *slot = Some(cand);
+                }
+            }
+        }
+        best[n].as_ref()?;
+        let mut parts = Vec::new();
+        let mut at = n;
+        while at > 0 {
+            let (_, _, prev, term) = best[at].clone()?;
+            parts.push(term);
+            at = prev;
+        }
+        parts.reverse();
+        Some(parts.concat())
+    }
+}
+
+impl SearchIndex {
+    /// The pinyin map of the current index (built once per searcher generation).
+    fn pinyin_map(&self) -> Result<Arc<PinyinMap>, SearchError> {
+        let searcher = self.searcher();
+        let generation = searcher.generation().generation_id();
+        let cache = self.pinyin_cache();
+        if let Ok(guard) = cache.0.lock()
+            && let Some((g, map)) = guard.as_ref()
+            && *g == generation
+        {
+            return Ok(map.clone());
+        }
+        let mut docs: HashMap<String, u64> = HashMap::new();
+        let fields = [
+            self.fields().title,
+            self.fields().keywords,
+            self.fields().body,
+        ];
+        for segment in searcher.segment_readers() {
+            for field in fields {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    let chars = term.chars().count();
+                    if !(2..=6).contains(&chars) || !term.chars().all(is_cjk) {
+                        continue;
+                    }
+                    *docs.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        let mut map = PinyinMap::default();
+        for (term, df) in docs {
+            for key in readings(&term) {
+                map.longest = map.longest.max(key.len());
+                PinyinMap::insert(&mut map.full, key, (term.clone(), df));
+            }
+            if let Some(key) = initials(&term) {
+                PinyinMap::insert(&mut map.initials, key, (term, df));
+            }
+        }
+        let map = Arc::new(map);
+        if let Ok(mut guard) = cache.0.lock() {
+            *guard = Some((generation, map.clone()));
+        }
+        Ok(map)
+    }
+
+    /// The Chinese terms a pinyin query spells, if it spells indexed terms
+    /// (see the module doc).
+    pub fn pinyin_suggest(&self, text: &str) -> Result<Option<String>, SearchError> {
+        if !is_pinyin_like(text) {
+            return Ok(None);
+        }
+        let letters: String = text
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if letters.len() < 2 {
+            return Ok(None);
+        }
+        let map = self.pinyin_map()?;
+        if !letters.contains(['a', 'e', 'i', 'o', 'u', 'v']) {
+            if letters.len() > 6 {
+                return Ok(None);
+            }
+            return Ok(map.initials.get(&letters).map(|(t, _)| t.clone()));
+        }
+        Ok(map.segment(&letters))
     }
 }

@@ -48,6 +48,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0005_mm_sessions.sql"),
         include_str!("../migrations/0005_mm_sessions.sql"),
     ),
+    (
+        6,
+        "mm_import",
+        include_str!("../migrations/0006_mm_import.sql"),
+        include_str!("../migrations/0006_mm_import.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -1,7 +1,9 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, chain, filings, io, ladder, matchmaking, orgs, search, sessions};
+use crate::routes::{
+    auth, chain, filings, io, ladder, matchmaking, mm_import, orgs, search, sessions,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -68,6 +70,8 @@ use utoipa::OpenApi;
         matchmaking::create_expert,
         matchmaking::expert,
         matchmaking::update_expert,
+        mm_import::import_file,
+        mm_import::template_file,
         search::search,
         search::matches,
         chain::give_feedback,

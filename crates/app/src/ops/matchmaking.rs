@@ -305,7 +305,7 @@ pub async fn create_need(
     Ok(view)
 }
 
-fn need_json(org: &OrgId, n: &Need, status: NeedStatus) -> serde_json::Value {
+pub(crate) fn need_json(org: &OrgId, n: &Need, status: NeedStatus) -> serde_json::Value {
     json!({"org_id": org, "title": n.title, "modes": n.modes, "field": n.field, "budget_fen": n.budget.map(Money::fen),
            "keywords": n.keywords, "deadline": n.deadline, "status": status.code()})
 }
@@ -371,7 +371,7 @@ pub async fn needs(app: &App, _actor: &Actor, q: &ListQuery) -> AppResult<Listin
 const ACHIEVEMENT_OWNERS: [OrgKind; 3] =
     [OrgKind::University, OrgKind::Institute, OrgKind::Enterprise];
 
-fn achievement_json(org: &OrgId, a: &Achievement) -> serde_json::Value {
+pub(crate) fn achievement_json(org: &OrgId, a: &Achievement) -> serde_json::Value {
     json!({"org_id": org, "title": a.title, "field": a.field, "maturity": a.maturity, "form": a.form,
            "transfer_modes": a.transfer_modes, "price_fen": a.price.map(Money::fen), "keywords": a.keywords})
 }

@@ -531,7 +531,7 @@ pub async fn update_participant(
             Some(_) => errs.push(
                 FieldError::new("need_id", "session_not_own").with("value", &current.org_name),
             ),
-            None => errs.push(FieldError::new("need_id", "org_unknown").with("value", n)),
+            None => errs.push(FieldError::new("need_id", "record_unknown").with("value", n)),
         }
     }
     if let Some(a) = &settings.achievement_id {
@@ -541,7 +541,7 @@ pub async fn update_participant(
                 FieldError::new("achievement_id", "session_not_own")
                     .with("value", &current.org_name),
             ),
-            None => errs.push(FieldError::new("achievement_id", "org_unknown").with("value", a)),
+            None => errs.push(FieldError::new("achievement_id", "record_unknown").with("value", a)),
         }
     }
     if !errs.is_empty() {
@@ -1050,12 +1050,12 @@ pub async fn record_signing(
     if let Some(n) = &g.need_id
         && tx.need(n).await?.is_none()
     {
-        errs.push(FieldError::new("need_id", "org_unknown").with("value", n));
+        errs.push(FieldError::new("need_id", "record_unknown").with("value", n));
     }
     if let Some(a) = &g.achievement_id
         && tx.achievement(a).await?.is_none()
     {
-        errs.push(FieldError::new("achievement_id", "org_unknown").with("value", a));
+        errs.push(FieldError::new("achievement_id", "record_unknown").with("value", a));
     }
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));

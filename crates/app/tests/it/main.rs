@@ -5,6 +5,7 @@
 )]
 
 mod chain;
+mod bad_input;
 mod common;
 mod demo;
 mod export;
@@ -12,5 +13,6 @@ mod filing;
 mod import;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod org;
 mod sessions;

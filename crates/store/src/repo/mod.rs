@@ -9,6 +9,7 @@ pub mod import;
 pub mod ip;
 pub mod ladder;
 pub mod matchmaking;
+pub mod mm_import;
 pub mod mm_session;
 pub mod org;
 pub mod qualification;

@@ -7,6 +7,7 @@ mod filings;
 mod io;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod orgs;
 mod sessions;
 
@@ -99,4 +100,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(matchmaking::router())
         .merge(chain::router())
         .merge(sessions::router())
+        .merge(mm_import::router())
 }

@@ -6,6 +6,7 @@ pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
 pub(crate) mod matchmaking;
+pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod search;
 pub(crate) mod sessions;
@@ -21,6 +22,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(io::router())
         .merge(ladder::router())
         .merge(matchmaking::router())
+        .merge(mm_import::router())
         .merge(search::router())
         .merge(chain::router())
         .merge(sessions::router())

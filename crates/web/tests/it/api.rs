@@ -304,6 +304,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/experts"),
     ("GET", "/api/v1/experts/{id}"),
     ("PUT", "/api/v1/experts/{id}"),
+    ("POST", "/api/v1/matchmaking/imports"),
+    ("GET", "/api/v1/matchmaking/templates/{name}"),
     ("GET", "/api/v1/search"),
     ("GET", "/api/v1/needs/{id}/matches"),
     ("GET", "/api/v1/sessions"),

@@ -10,6 +10,7 @@ mod harness;
 mod io;
 mod ladder;
 mod matchmaking;
+mod mm_import;
 mod pages;
 mod scope;
 mod sessions;
