@@ -4,8 +4,8 @@
     reason = "test helpers outside #[test] functions unwrap too"
 )]
 
-mod chain;
 mod bad_input;
+mod chain;
 mod common;
 mod demo;
 mod export;
