@@ -437,6 +437,13 @@ async fn assert_the_sessions(app: &App) {
     let d = ss::detail(app, &admin, &cy.id).await.unwrap();
     let f = d.figures.unwrap();
     assert!(f.placed_requested <= f.upper_bound && f.placed_requested > 0);
+    // Every project signed at a session is a collaboration of the chain, once.
+    let signed: i64 = all.iter().map(|s| s.signings).sum();
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let f = kechuang_app::ops::outcome::funnel(app, &admin, on, on)
+        .await
+        .unwrap();
+    assert_eq!(f.three_years.collaborations_from_sessions as i64, signed);
     let open = all.iter().find(|s| s.status.code == "open").unwrap();
     assert_eq!(open.meetings, 0);
     let mut db = app.store.read().await.unwrap();
