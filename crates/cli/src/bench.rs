@@ -65,6 +65,18 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             ladder(settings, args.enterprises.unwrap_or(50_000), args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Match {
+        out.insert(
+            "match".into(),
+            crate::bench_match::bench_match(settings, args.json).await?,
+        );
+    }
+    if all || args.which == BenchWhich::Search {
+        out.insert(
+            "search".into(),
+            crate::bench_match::bench_search(settings, args).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }
@@ -73,7 +85,7 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
 
 /// A scratch database: the PostgreSQL URL given with --database (must be empty), or
 /// a SQLite file in a temporary directory.
-async fn scratch(
+pub(crate) async fn scratch(
     settings: &Settings,
 ) -> anyhow::Result<(App, Option<tempfile::TempDir>, &'static str)> {
     if kechuang_store::is_postgres_url(&settings.database) {
@@ -93,7 +105,7 @@ async fn scratch(
     Ok((App::new(store, settings.app.clone()), Some(dir), "sqlite"))
 }
 
-fn say(json: bool, line: String) {
+pub(crate) fn say(json: bool, line: String) {
     if json {
         eprintln!("{line}");
     } else {
@@ -193,7 +205,7 @@ async fn import(
     Ok(v)
 }
 
-fn round(x: f64, places: i32) -> f64 {
+pub(crate) fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
 }

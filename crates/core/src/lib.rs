@@ -19,6 +19,7 @@
 //! assert_eq!(p.to_string(), "2023Q3");
 //! ```
 
+pub mod concepts;
 pub mod credit_code;
 pub mod date;
 pub mod error;

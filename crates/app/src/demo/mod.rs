@@ -36,7 +36,7 @@ mod matchmaking;
 mod names;
 mod people;
 mod qualifications;
-mod rng;
+pub(crate) mod rng;
 mod targets;
 
 use crate::ops::auth::hash_password;

@@ -10,5 +10,6 @@ mod export;
 mod filing;
 mod import;
 mod ladder;
+mod match_eval;
 mod matchmaking;
 mod org;
