@@ -10,7 +10,7 @@
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_search::{Dim, Doc, Kind, Query, SearchError, SearchIndex};
-use kechuang_store::{MatchFilter, Stored, StoredNeed};
+use kechuang_store::{Stored, StoredNeed};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -100,31 +100,44 @@ impl Searcher {
             // applied again at the next sync (upserts are idempotent).
             let last = db.last_event_seq().await?;
             self.index.clear().map_err(engine)?;
+            // Keyset pages by id: each page costs the same however deep the scan.
+            const PAGE: i64 = 2_000;
             let mut n = 0;
-            let mut page = MatchFilter {
-                limit: 500,
-                ..MatchFilter::default()
-            };
+            let mut after = String::new();
             loop {
-                let (_, rows) = db.needs(&page).await?;
+                let rows = db.needs_after(&after, PAGE).await?;
                 n += rows.len();
                 for r in &rows {
                     self.index.upsert(&need_doc(r)).map_err(engine)?;
                 }
-                let (_, ach) = db.achievements(&page).await?;
-                n += ach.len();
-                for r in &ach {
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
+                }
+            }
+            after.clear();
+            loop {
+                let rows = db.achievements_after(&after, PAGE).await?;
+                n += rows.len();
+                for r in &rows {
                     self.index.upsert(&achievement_doc(r)).map_err(engine)?;
                 }
-                let (_, exp) = db.experts(&page).await?;
-                n += exp.len();
-                for r in &exp {
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
+                }
+            }
+            after.clear();
+            loop {
+                let rows = db.experts_after(&after, PAGE).await?;
+                n += rows.len();
+                for r in &rows {
                     self.index.upsert(&expert_doc(r)).map_err(engine)?;
                 }
-                if rows.len() < 500 && ach.len() < 500 && exp.len() < 500 {
-                    break;
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
                 }
-                page.offset += 500;
             }
             self.index.commit().map_err(engine)?;
             self.set_cursor(last.max(1))?;
@@ -450,23 +463,24 @@ impl Searcher {
         let mut q = Query::text(text);
         q.kinds = vec![kind("achievement"), kind("expert")];
         q.limit = RETRIEVE;
-        let r = self.index.search(&q).map_err(engine)?;
-        let ids = |k: &str| -> Vec<String> {
-            r.hits
+        // Scores only: snippets and matched terms are worked out below for the few
+        // candidates that are returned, not for all that are re-ranked.
+        let scored = self.index.search_scored(&q).map_err(engine)?;
+        let ids = |k: Kind| -> Vec<String> {
+            scored
                 .iter()
-                .filter_map(|h| h.id.split_once(':'))
-                .filter(|(kind, _)| *kind == k)
-                .map(|(_, id)| id.to_string())
+                .filter(|h| h.kind == k)
+                .filter_map(|h| h.id.split_once(':').map(|(_, id)| id.to_string()))
                 .collect()
         };
         let achievements: HashMap<String, _> = db
-            .achievements_by_ids(&ids("achievement"))
+            .achievements_by_ids(&ids(kind("achievement")))
             .await?
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();
         let experts: HashMap<String, _> = db
-            .experts_by_ids(&ids("expert"))
+            .experts_by_ids(&ids(kind("expert")))
             .await?
             .into_iter()
             .map(|e| (e.id.clone(), e))
@@ -475,58 +489,70 @@ impl Searcher {
         // Text scores are normalised per kind: an expert's profile is shorter and
         // scores lower than an achievement's abstract, and would otherwise never
         // reach the top of the mixed list.
-        let best_of = |k: &str| {
-            r.hits
+        let best_of = |k: Kind| {
+            scored
                 .iter()
-                .filter(|h| h.id.starts_with(k))
+                .filter(|h| h.kind == k)
                 .map(|h| f64::from(h.score))
                 .fold(1e-9, f64::max)
         };
-        let (best_achievement, best_expert) = (best_of("achievement:"), best_of("expert:"));
+        let (best_achievement, best_expert) =
+            (best_of(kind("achievement")), best_of(kind("expert")));
         let extras = Extras {
             expansions: &expansions,
         };
-        let mut out = Vec::new();
-        for h in r.hits {
-            let (k, id) = h.id.split_once(':').unwrap_or(("", ""));
-            let (org_name, candidate) = match k {
-                "achievement" => match achievements.get(id) {
-                    Some(a) => (
-                        a.org_name.clone(),
-                        Candidate {
-                            fields: a.record.field.as_slice(),
-                            maturity: a.record.maturity,
-                            price: a.record.price,
-                            transfer_modes: &a.record.transfer_modes,
-                        },
-                    ),
-                    None => continue,
-                },
-                _ => match experts.get(id) {
-                    Some(e) => (
-                        e.org_name.clone(),
-                        Candidate {
-                            fields: &e.record.fields,
-                            maturity: None,
-                            price: None,
-                            transfer_modes: &[],
-                        },
-                    ),
-                    None => continue,
-                },
-            };
-            let (score, reasons) = rerank_with(
-                n,
-                f64::from(h.score)
-                    / if k == "achievement" {
-                        best_achievement
-                    } else {
-                        best_expert
+        let candidate = |index_id: &str| -> Option<(String, Candidate<'_>)> {
+            let (k, id) = index_id.split_once(':')?;
+            if k == "achievement" {
+                let a = achievements.get(id)?;
+                Some((
+                    a.org_name.clone(),
+                    Candidate {
+                        fields: a.record.field.as_slice(),
+                        maturity: a.record.maturity,
+                        price: a.record.price,
+                        transfer_modes: &a.record.transfer_modes,
                     },
-                &h.matched,
-                &extras,
-                &candidate,
-            );
+                ))
+            } else {
+                let e = experts.get(id)?;
+                Some((
+                    e.org_name.clone(),
+                    Candidate {
+                        fields: &e.record.fields,
+                        maturity: None,
+                        price: None,
+                        transfer_modes: &[],
+                    },
+                ))
+            }
+        };
+        let mut ranked: Vec<(f64, f64, &str)> = Vec::new();
+        for h in &scored {
+            let Some((_, c)) = candidate(&h.id) else {
+                continue;
+            };
+            let best = if h.kind == kind("achievement") {
+                best_achievement
+            } else {
+                best_expert
+            };
+            let text = f64::from(h.score) / best;
+            let (score, _) = rerank_with(n, text, &[], &extras, &c);
+            ranked.push((score, text, &h.id));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(top.clamp(1, 50));
+        let shown: Vec<String> = ranked.iter().map(|r| r.2.to_string()).collect();
+        let hits = self.index.hits_by_id(&q.text, &shown).map_err(engine)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            let (Some((org_name, c)), Some((_, text, _))) =
+                (candidate(&h.id), ranked.iter().find(|r| r.2 == h.id))
+            else {
+                continue;
+            };
+            let (score, reasons) = rerank_with(n, *text, &h.matched, &extras, &c);
             out.push(Match {
                 hit: hit_view(h),
                 org_name,
@@ -534,8 +560,6 @@ impl Searcher {
                 reasons,
             });
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out.truncate(top.clamp(1, 50));
         Ok(out)
     }
 
@@ -549,7 +573,7 @@ impl Searcher {
         let mut q = Query::text(need_plain_text(&need.record.0));
         q.kinds = vec![kind("achievement"), kind("expert")];
         q.limit = top.clamp(1, Query::MAX_LIMIT);
-        let r = self.index.search(&q).map_err(engine)?;
-        Ok(r.hits.into_iter().map(|h| h.id).collect())
+        let r = self.index.search_scored(&q).map_err(engine)?;
+        Ok(r.into_iter().map(|h| h.id).collect())
     }
 }

@@ -609,6 +609,56 @@ impl Db {
         })?;
         rows.into_iter().map(Stored::try_from).collect()
     }
+
+    /// Up to `limit` needs with ids after `after`, by id: a full scan in pages that
+    /// stay cheap at any depth (the index rebuild).
+    pub async fn needs_after(&mut self, after: &str, limit: i64) -> Result<Vec<StoredNeed>> {
+        let rows: Vec<NeedRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {NEED_COLS} FROM need n JOIN organisation o ON o.organisation_id = n.organisation_id \
+                 WHERE n.need_id > $1 ORDER BY n.need_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(StoredNeed::try_from).collect()
+    }
+
+    /// Up to `limit` achievements with ids after `after`, by id.
+    pub async fn achievements_after(
+        &mut self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Stored<Achievement>>> {
+        let rows: Vec<AchievementRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {ACH_COLS} FROM achievement a JOIN organisation o ON o.organisation_id = a.organisation_id \
+                 WHERE a.achievement_id > $1 ORDER BY a.achievement_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
+
+    /// Up to `limit` experts with ids after `after`, by id.
+    pub async fn experts_after(&mut self, after: &str, limit: i64) -> Result<Vec<Stored<Expert>>> {
+        let rows: Vec<ExpertRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {EXP_COLS} FROM expert e JOIN organisation o ON o.organisation_id = e.organisation_id \
+                 WHERE e.expert_id > $1 ORDER BY e.expert_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
 }
 
 /// `$1, $2, …, $n`.
