@@ -374,8 +374,11 @@ pub struct Match {
     pub reasons: Vec<String>,
 }
 
+/// Query tokens a match uses at most (title and keywords first).
+const MATCH_TOKENS: usize = 20;
+
 /// Candidates retrieved by BM25 before the re-rank.
-const RETRIEVE: usize = 50;
+const RETRIEVE: usize = 40;
 
 /// The text and expansions a need is matched with: its title, keywords, problem,
 /// description and indicators, segmented, with generic and one-character words
@@ -420,6 +423,7 @@ fn need_query(
             push(w);
         }
     }
+    words.truncate(MATCH_TOKENS);
     (words.join(" "), expansions)
 }
 

@@ -8,6 +8,7 @@ mod bulk;
 mod event_log;
 mod filing;
 mod fixtures;
+mod matchmaking;
 mod org;
 mod parity;
 mod stats;
