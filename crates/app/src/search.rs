@@ -10,7 +10,7 @@
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_search::{Dim, Doc, Kind, Query, SearchError, SearchIndex};
-use kechuang_store::{MatchFilter, Stored, StoredNeed};
+use kechuang_store::{Stored, StoredNeed};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -106,31 +106,44 @@ impl Searcher {
             // applied again at the next sync (upserts are idempotent).
             let last = db.last_event_seq().await?;
             self.index.clear().map_err(engine)?;
+            // Keyset pages by id: each page costs the same however deep the scan.
+            const PAGE: i64 = 2_000;
             let mut n = 0;
-            let mut page = MatchFilter {
-                limit: 500,
-                ..MatchFilter::default()
-            };
+            let mut after = String::new();
             loop {
-                let (_, rows) = db.needs(&page).await?;
+                let rows = db.needs_after(&after, PAGE).await?;
                 n += rows.len();
                 for r in &rows {
                     self.index.upsert(&need_doc(r)).map_err(engine)?;
                 }
-                let (_, ach) = db.achievements(&page).await?;
-                n += ach.len();
-                for r in &ach {
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
+                }
+            }
+            after.clear();
+            loop {
+                let rows = db.achievements_after(&after, PAGE).await?;
+                n += rows.len();
+                for r in &rows {
                     self.index.upsert(&achievement_doc(r)).map_err(engine)?;
                 }
-                let (_, exp) = db.experts(&page).await?;
-                n += exp.len();
-                for r in &exp {
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
+                }
+            }
+            after.clear();
+            loop {
+                let rows = db.experts_after(&after, PAGE).await?;
+                n += rows.len();
+                for r in &rows {
                     self.index.upsert(&expert_doc(r)).map_err(engine)?;
                 }
-                if rows.len() < 500 && ach.len() < 500 && exp.len() < 500 {
-                    break;
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
                 }
-                page.offset += 500;
             }
             self.index.commit().map_err(engine)?;
             self.set_cursor(last.max(1))?;
@@ -369,11 +382,82 @@ pub struct Match {
     pub reasons: Vec<String>,
 }
 
+/// Query tokens a match uses at most (title and keywords first).
+const MATCH_TOKENS: usize = 20;
+
+/// Candidates retrieved by BM25 before the re-rank.
+const RETRIEVE: usize = 40;
+
+/// The text and expansions a need is matched with: its title, keywords, problem,
+/// description and indicators, segmented, with generic and one-character words
+/// dropped, plus the technical terms of the concept table
+/// ([`kechuang_core::concepts`]) for the everyday words it uses. Title and
+/// keywords come first, so they survive the query's token cap.
+fn need_query(
+    n: &kechuang_core::matchmaking::Need,
+) -> (String, Vec<kechuang_core::concepts::Expansion>) {
+    use kechuang_core::matchmaking::QUERY_STOPWORDS;
+    let mut raw = n.title.clone();
+    for k in &n.keywords {
+        raw.push(' ');
+        raw.push_str(k);
+    }
+    let rest: Vec<&String> = [&n.problem, &n.description, &n.indicators]
+        .into_iter()
+        .flatten()
+        .collect();
+    let all = format!(
+        "{raw} {}",
+        rest.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let expansions = kechuang_core::concepts::expand(&all);
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |w: String| {
+        if w.chars().count() >= 2 && !QUERY_STOPWORDS.contains(&w.as_str()) && !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    for w in kechuang_search::tokens(&raw) {
+        push(w);
+    }
+    for e in &expansions {
+        push(e.term.to_lowercase());
+    }
+    for r in rest {
+        for w in kechuang_search::tokens(r) {
+            push(w);
+        }
+    }
+    words.truncate(MATCH_TOKENS);
+    (words.join(" "), expansions)
+}
+
+/// The need's own text as typed (title, keywords, problem, description,
+/// indicators), for the plain BM25 baseline.
+fn need_plain_text(n: &kechuang_core::matchmaking::Need) -> String {
+    let mut text = n.title.clone();
+    for part in n
+        .keywords
+        .iter()
+        .chain(n.problem.iter())
+        .chain(n.description.iter())
+        .chain(n.indicators.iter())
+    {
+        text.push(' ');
+        text.push_str(part);
+    }
+    text
+}
+
 impl Searcher {
-    /// Matches a need to achievements and experts: BM25 retrieval over the need's
-    /// title, keywords and problem (jieba terms, weighted fields), then the
-    /// re-rank of [`kechuang_core::matchmaking::rerank`], whose every contribution
-    /// is a reason.
+    /// Matches a need to achievements and experts: BM25 retrieval of the best
+    /// [`RETRIEVE`] over the need's text expanded with the concept table (see
+    /// `need_query`), the candidates loaded with one query per kind, then the
+    /// re-rank of [`kechuang_core::matchmaking::rerank_with`], whose every
+    /// contribution is a reason.
     pub async fn match_need(
         &self,
         app: &App,
@@ -381,51 +465,106 @@ impl Searcher {
         need_id: &str,
         top: usize,
     ) -> AppResult<Vec<Match>> {
-        use kechuang_core::matchmaking::{Candidate, rerank};
+        use kechuang_core::matchmaking::{Candidate, Extras, rerank_with};
+        use std::collections::HashMap;
         self.sync(app).await?;
         let mut db = app.store.read().await?;
         let need = db.need(need_id).await?.ok_or(AppError::NotFound)?;
         let (n, _) = &need.record;
-        let mut text = n.title.clone();
-        for k in &n.keywords {
-            text.push(' ');
-            text.push_str(k);
-        }
-        if let Some(p) = &n.problem {
-            text.push(' ');
-            text.extend(p.chars().take(120));
-        }
+        let (text, expansions) = need_query(n);
         let mut q = Query::text(text);
         q.kinds = vec![kind("achievement"), kind("expert")];
-        q.limit = 50;
-        let r = self.index.search(&q).map_err(engine)?;
-        let best = r.hits.first().map_or(1.0, |h| f64::from(h.score).max(1e-9));
-        let mut out = Vec::new();
-        for h in r.hits {
-            let (k, id) = h.id.split_once(':').unwrap_or(("", ""));
-            let (org_name, fields, maturity, price, modes) = match k {
-                "achievement" => match db.achievement(id).await? {
-                    Some(a) => (
-                        a.org_name,
-                        a.record.field.into_iter().collect::<Vec<_>>(),
-                        a.record.maturity,
-                        a.record.price,
-                        a.record.transfer_modes,
-                    ),
-                    None => continue,
-                },
-                _ => match db.expert(id).await? {
-                    Some(e) => (e.org_name, e.record.fields, None, None, Vec::new()),
-                    None => continue,
-                },
+        q.limit = RETRIEVE;
+        // Scores only: snippets and matched terms are worked out below for the few
+        // candidates that are returned, not for all that are re-ranked.
+        let scored = self.index.search_scored(&q).map_err(engine)?;
+        let ids = |k: Kind| -> Vec<String> {
+            scored
+                .iter()
+                .filter(|h| h.kind == k)
+                .filter_map(|h| h.id.split_once(':').map(|(_, id)| id.to_string()))
+                .collect()
+        };
+        let achievements: HashMap<String, _> = db
+            .achievements_by_ids(&ids(kind("achievement")))
+            .await?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let experts: HashMap<String, _> = db
+            .experts_by_ids(&ids(kind("expert")))
+            .await?
+            .into_iter()
+            .map(|e| (e.id.clone(), e))
+            .collect();
+        drop(db);
+        // Text scores are normalised per kind: an expert's profile is shorter and
+        // scores lower than an achievement's abstract, and would otherwise never
+        // reach the top of the mixed list.
+        let best_of = |k: Kind| {
+            scored
+                .iter()
+                .filter(|h| h.kind == k)
+                .map(|h| f64::from(h.score))
+                .fold(1e-9, f64::max)
+        };
+        let (best_achievement, best_expert) =
+            (best_of(kind("achievement")), best_of(kind("expert")));
+        let extras = Extras {
+            expansions: &expansions,
+        };
+        let candidate = |index_id: &str| -> Option<(String, Candidate<'_>)> {
+            let (k, id) = index_id.split_once(':')?;
+            if k == "achievement" {
+                let a = achievements.get(id)?;
+                Some((
+                    a.org_name.clone(),
+                    Candidate {
+                        fields: a.record.field.as_slice(),
+                        maturity: a.record.maturity,
+                        price: a.record.price,
+                        transfer_modes: &a.record.transfer_modes,
+                    },
+                ))
+            } else {
+                let e = experts.get(id)?;
+                Some((
+                    e.org_name.clone(),
+                    Candidate {
+                        fields: &e.record.fields,
+                        maturity: None,
+                        price: None,
+                        transfer_modes: &[],
+                    },
+                ))
+            }
+        };
+        let mut ranked: Vec<(f64, f64, &str)> = Vec::new();
+        for h in &scored {
+            let Some((_, c)) = candidate(&h.id) else {
+                continue;
             };
-            let candidate = Candidate {
-                fields: &fields,
-                maturity,
-                price,
-                transfer_modes: &modes,
+            let best = if h.kind == kind("achievement") {
+                best_achievement
+            } else {
+                best_expert
             };
-            let (score, reasons) = rerank(n, f64::from(h.score) / best, &h.matched, &candidate);
+            let text = f64::from(h.score) / best;
+            let (score, _) = rerank_with(n, text, &[], &extras, &c);
+            ranked.push((score, text, &h.id));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(top.clamp(1, 50));
+        let shown: Vec<String> = ranked.iter().map(|r| r.2.to_string()).collect();
+        let hits = self.index.hits_by_id(&q.text, &shown).map_err(engine)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            let (Some((org_name, c)), Some((_, text, _))) =
+                (candidate(&h.id), ranked.iter().find(|r| r.2 == h.id))
+            else {
+                continue;
+            };
+            let (score, reasons) = rerank_with(n, *text, &h.matched, &extras, &c);
             out.push(Match {
                 hit: hit_view(h),
                 org_name,
@@ -433,8 +572,20 @@ impl Searcher {
                 reasons,
             });
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out.truncate(top.clamp(1, 50));
         Ok(out)
+    }
+
+    /// Plain BM25 for a need, the baseline of `kechuang bench match`: the need's
+    /// text as typed, no expansion, no re-rank. Index ids (`kind:id`), best first.
+    pub async fn bm25_need(&self, app: &App, need_id: &str, top: usize) -> AppResult<Vec<String>> {
+        self.sync(app).await?;
+        let mut db = app.store.read().await?;
+        let need = db.need(need_id).await?.ok_or(AppError::NotFound)?;
+        drop(db);
+        let mut q = Query::text(need_plain_text(&need.record.0));
+        q.kinds = vec![kind("achievement"), kind("expert")];
+        q.limit = top.clamp(1, Query::MAX_LIMIT);
+        let r = self.index.search_scored(&q).map_err(engine)?;
+        Ok(r.into_iter().map(|h| h.id).collect())
     }
 }

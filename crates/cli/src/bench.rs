@@ -74,6 +74,18 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_mm::run(settings, args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Match {
+        out.insert(
+            "match".into(),
+            crate::bench_match::bench_match(settings, args.json).await?,
+        );
+    }
+    if all || args.which == BenchWhich::Search {
+        out.insert(
+            "search".into(),
+            crate::bench_match::bench_search(settings, args).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

@@ -21,6 +21,7 @@
 
 pub mod chain;
 pub mod credit;
+pub mod concepts;
 pub mod credit_code;
 pub mod date;
 pub mod error;

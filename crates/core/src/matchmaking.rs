@@ -483,25 +483,155 @@ pub struct Candidate<'a> {
     pub transfer_modes: &'a [TransferMode],
 }
 
-/// Re-ranks a retrieved candidate for a need: text similarity normalised to the
-/// best hit (0–1) × 0.6, the same technology field + 0.2, maturity (可产业化 + 0.1,
-/// 中试 + 0.07, 小试 + 0.03), price within the budget + 0.1 (above it − 0.05), a
-/// transfer mode the enterprise asked for + 0.05. Returns the score (three
-/// decimals) and the zh-CN reasons, one per contribution.
+/// Everyday words dropped from a need before retrieval: they say nothing about
+/// the technology and would use up the query's token budget.
+pub const QUERY_STOPWORDS: &[&str] = &[
+    "我们",
+    "我公司",
+    "公司",
+    "现在",
+    "目前",
+    "想要",
+    "希望",
+    "需要",
+    "一种",
+    "一个",
+    "没有",
+    "可以",
+    "能够",
+    "不能",
+    "还是",
+    "就是",
+    "已经",
+    "以上",
+    "以下",
+    "以内",
+    "不少",
+    "不低于",
+    "不超过",
+    "小于",
+    "大于",
+    "低于",
+    "高于",
+    "提升",
+    "提高",
+    "降低",
+    "减少",
+    "问题",
+    "解决",
+    "合作",
+    "高校",
+    "科研院所",
+    "院所",
+    "主要",
+    "产品",
+    "客户",
+    "经常",
+    "总是",
+    "容易",
+    "比较",
+    "非常",
+    "很多",
+    "所以",
+    "因为",
+    "但是",
+    "而且",
+    "如果",
+    "怎么",
+    "什么",
+    "这个",
+    "那个",
+    "一下",
+    "时候",
+    "方面",
+    "情况",
+    "方案",
+    "技术",
+    "方法",
+    "系统",
+    "装置",
+    "研究",
+    "应用",
+    "基于",
+    "用于",
+    "及其",
+    "进行",
+    "实现",
+    "达到",
+    "满足",
+    "要求",
+    "前提",
+    "左右",
+    "一些",
+    "有限公司",
+    "主要产品",
+];
+
+/// What the re-rank knows beyond the candidate: the concept-table terms the
+/// need's query was expanded with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// Technical terms added for the need's everyday words.
+    pub expansions: &'a [crate::concepts::Expansion],
+}
+
+/// Weight of the text score (normalised to the best hit).
+pub const W_TEXT: f64 = 0.7;
+/// The need's technology field among the candidate's.
+pub const W_FIELD: f64 = 0.12;
+/// Maturity, by stage (可产业化, 中试, 小试, 实验室).
+pub const W_MATURITY: [f64; 4] = [0.04, 0.03, 0.01, 0.0];
+/// Price within the budget (above it: minus half).
+pub const W_BUDGET: f64 = 0.04;
+/// A transfer mode the enterprise asked for.
+pub const W_MODE: f64 = 0.02;
+
+/// [`rerank_with`] without expansions.
 pub fn rerank(need: &Need, text: f64, matched: &[String], c: &Candidate<'_>) -> (f64, Vec<String>) {
-    const W_TEXT: f64 = 0.6;
-    const W_FIELD: f64 = 0.2;
-    const W_BUDGET: f64 = 0.1;
-    const W_MODE: f64 = 0.05;
+    rerank_with(need, text, matched, &Extras::default(), c)
+}
+
+/// Re-ranks a retrieved candidate for a need. The text similarity (BM25 over the
+/// expanded need, normalised to the best hit, 0–1) dominates: × [`W_TEXT`]. Then
+/// the structured features: the same technology field + [`W_FIELD`]; maturity
+/// ([`W_MATURITY`]); price within the budget + [`W_BUDGET`] (above it −½); a
+/// transfer mode the enterprise asked for + [`W_MODE`]. The preferences
+/// (maturity, budget, mode) are small on purpose: they order candidates of similar
+/// relevance and never lift an unrelated technology over a related one.
+///
+/// Returns the score (three decimals) and the zh-CN reasons, one per
+/// contribution: the technical words in common (each word matched through the
+/// concept table is shown with the need's own word), then the features.
+pub fn rerank_with(
+    need: &Need,
+    text: f64,
+    matched: &[String],
+    extras: &Extras<'_>,
+    c: &Candidate<'_>,
+) -> (f64, Vec<String>) {
     let mut score = W_TEXT * text;
     let mut reasons = Vec::new();
-    let terms: Vec<&str> = matched
+    let mut direct = Vec::new();
+    let mut via = Vec::new();
+    for t in matched
         .iter()
         .map(String::as_str)
-        .filter(|t| !GENERIC_TERMS.contains(t))
-        .collect();
-    if !terms.is_empty() {
-        reasons.push(format!("共同技术词：{}", terms.join("、")));
+        .filter(|t| !GENERIC_TERMS.contains(t) && !QUERY_STOPWORDS.contains(t))
+    {
+        match extras
+            .expansions
+            .iter()
+            .find(|e| e.term.to_lowercase() == t)
+        {
+            Some(e) => via.push(format!("“{}”即{}", e.cue, e.term)),
+            None => direct.push(t),
+        }
+    }
+    if !direct.is_empty() {
+        reasons.push(format!("共同技术词：{}", direct.join("、")));
+    }
+    if !via.is_empty() {
+        reasons.push(format!("需求描述的问题对应技术：{}", via.join("；")));
     }
     if let Some(f) = &need.field
         && c.fields.iter().any(|x| x == f)
@@ -511,10 +641,10 @@ pub fn rerank(need: &Need, text: f64, matched: &[String], c: &Candidate<'_>) -> 
     }
     if let Some(m) = c.maturity {
         score += match m {
-            Maturity::Industrial => 0.1,
-            Maturity::Pilot => 0.07,
-            Maturity::Small => 0.03,
-            Maturity::Lab => 0.0,
+            Maturity::Industrial => W_MATURITY[0],
+            Maturity::Pilot => W_MATURITY[1],
+            Maturity::Small => W_MATURITY[2],
+            Maturity::Lab => W_MATURITY[3],
         };
         reasons.push(format!("成熟度：{}", m.zh()));
     }

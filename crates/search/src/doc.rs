@@ -201,6 +201,18 @@ pub struct Hit {
     pub matched: Vec<String>,
 }
 
+/// A ranked document without snippet or matched terms
+/// ([`crate::SearchIndex::search_scored`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// [`Doc::id`].
+    pub id: String,
+    /// [`Doc::kind`].
+    pub kind: Kind,
+    /// BM25 score with field weights.
+    pub score: f32,
+}
+
 /// The answer to a [`Query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Results {

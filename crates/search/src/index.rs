@@ -23,7 +23,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
-use crate::doc::{Dim, Doc, Hit, Kind, Query, Results};
+use crate::doc::{Dim, Doc, Hit, Kind, Query, Results, Scored};
 use crate::error::SearchError;
 use crate::snippet::{SNIPPET_CHARS, render, snippet_source};
 use crate::tokenizer::{KechuangTokenizer, Tok, analyse};
@@ -306,15 +306,107 @@ impl SearchIndex {
     pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
         let toks = query_tokens(&query.text);
         let tokens: Vec<String> = toks.iter().map(|t| t.text.clone()).collect();
-        let text_query: Box<dyn TantivyQuery> = if query.text.trim().is_empty() {
-            Box::new(AllQuery)
-        } else if toks.is_empty() {
+        let Some(full) = self.full_query(query, &toks) else {
             return Ok(Results {
                 tokens,
                 ..Results::default()
             });
+        };
+
+        let limit = query.limit.min(Query::MAX_LIMIT);
+        let offset = query.offset.min(Query::MAX_OFFSET);
+        let mut facet_collector = FacetCollector::for_field("facets");
+        facet_collector.add_facet("/kind");
+        for dim in Dim::ALL {
+            facet_collector.add_facet(tantivy::schema::Facet::from_path([dim.as_str()]));
+        }
+        let top = TopDocs::with_limit(limit.max(1))
+            .and_offset(offset)
+            .order_by_score();
+        let searcher = self.reader.searcher();
+        let (top, total, facet_counts) = searcher.search(&full, &(top, Count, facet_collector))?;
+
+        let mut hits = Vec::with_capacity(limit);
+        for (score, addr) in top.into_iter().take(limit) {
+            if let Some(hit) = self.hit(&searcher, addr, score, &toks)? {
+                hits.push(hit);
+            }
+        }
+        let (kinds, facets) = facet_results(&facet_counts);
+        Ok(Results {
+            total,
+            hits,
+            tokens,
+            kinds,
+            facets,
+        })
+    }
+
+    /// The ranking of [`SearchIndex::search`] without its extras: the first
+    /// `query.limit` ids with their kind and score, no total, no facets, no snippets,
+    /// no matched terms (for re-ranking many candidates; see
+    /// [`SearchIndex::hits_by_id`] for the few that are shown).
+    pub fn search_scored(&self, query: &Query) -> Result<Vec<Scored>, SearchError> {
+        let toks = query_tokens(&query.text);
+        let Some(full) = self.full_query(query, &toks) else {
+            return Ok(Vec::new());
+        };
+        let top = TopDocs::with_limit(query.limit.clamp(1, Query::MAX_LIMIT))
+            .and_offset(query.offset.min(Query::MAX_OFFSET))
+            .order_by_score();
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&full, &top)?;
+        let f = &self.fields;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            };
+            if let Some(kind) = Kind::parse(&text(f.kind)) {
+                out.push(Scored {
+                    id: text(f.id),
+                    kind,
+                    score,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The documents with these ids as [`Hit`]s for the query `text` (snippet and
+    /// matched terms as [`SearchIndex::search`] gives them; score 0), in the order of
+    /// `ids`; ids not in the index are left out.
+    pub fn hits_by_id(&self, text: &str, ids: &[String]) -> Result<Vec<Hit>, SearchError> {
+        let toks = query_tokens(text);
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let q = TermQuery::new(
+                Term::from_field_text(self.fields.id, id),
+                IndexRecordOption::Basic,
+            );
+            let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+            if let Some((_, addr)) = found.first()
+                && let Some(hit) = self.hit(&searcher, *addr, 0.0, &toks)?
+            {
+                out.push(hit);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The text query of `query` with its filters; `None` when the text has no
+    /// tokens (it finds nothing).
+    fn full_query(&self, query: &Query, toks: &[Tok]) -> Option<BooleanQuery> {
+        let text_query: Box<dyn TantivyQuery> = if query.text.trim().is_empty() {
+            Box::new(AllQuery)
+        } else if toks.is_empty() {
+            return None;
         } else {
-            self.text_query(&toks)
+            self.text_query(toks)
         };
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(Occur::Must, text_query)];
         let mut filter = |q: Box<dyn TantivyQuery>| {
@@ -353,35 +445,7 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             )));
         }
-        let full = BooleanQuery::new(clauses);
-
-        let limit = query.limit.min(Query::MAX_LIMIT);
-        let offset = query.offset.min(Query::MAX_OFFSET);
-        let mut facet_collector = FacetCollector::for_field("facets");
-        facet_collector.add_facet("/kind");
-        for dim in Dim::ALL {
-            facet_collector.add_facet(tantivy::schema::Facet::from_path([dim.as_str()]));
-        }
-        let top = TopDocs::with_limit(limit.max(1))
-            .and_offset(offset)
-            .order_by_score();
-        let searcher = self.reader.searcher();
-        let (top, total, facet_counts) = searcher.search(&full, &(top, Count, facet_collector))?;
-
-        let mut hits = Vec::with_capacity(limit);
-        for (score, addr) in top.into_iter().take(limit) {
-            if let Some(hit) = self.hit(&searcher, addr, score, &toks)? {
-                hits.push(hit);
-            }
-        }
-        let (kinds, facets) = facet_results(&facet_counts);
-        Ok(Results {
-            total,
-            hits,
-            tokens,
-            kinds,
-            facets,
-        })
+        Some(BooleanQuery::new(clauses))
     }
 
     /// One clause per token (any may match), each looked up in every text field with

@@ -67,7 +67,7 @@ mod snippet;
 pub mod suggest;
 mod tokenizer;
 
-pub use doc::{Dim, Doc, Hit, Kind, Query, Results};
+pub use doc::{Dim, Doc, Hit, Kind, Query, Results, Scored};
 pub use error::SearchError;
 pub use index::{SearchIndex, TOKENIZER};
 pub use snippet::escape_html;

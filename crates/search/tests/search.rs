@@ -445,3 +445,51 @@ fn matched_terms_of_a_hit_earlier_in_the_segment_than_a_terms_first_posting() {
         .expect("a later one too");
     assert!(b.matched.contains(&"电芯".to_string()), "{:?}", b.matched);
 }
+
+#[test]
+fn scored_search_ranks_like_search_and_hits_by_id_explain_the_chosen_few() {
+    let index = index_of(&[
+        doc(
+            "achievement:1",
+            Kind::Achievement,
+            "锂电池热失控预警方法",
+            "电芯温度与产气",
+        ),
+        doc("achievement:2", Kind::Achievement, "光伏电池片检测", "隐裂"),
+        doc("expert:3", Kind::Expert, "王五", "热失控 电池安全"),
+        doc("need:4", Kind::Need, "热失控", ""),
+    ]);
+    let mut q = Query::text("热失控 电芯");
+    q.kinds = vec![Kind::Achievement, Kind::Expert];
+    q.limit = 10;
+    let scored = index.search_scored(&q).unwrap();
+    let full = index.search(&q).unwrap();
+    assert_eq!(
+        scored.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        full.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>()
+    );
+    assert_eq!(scored[0].id, "achievement:1");
+    assert_eq!(scored[0].kind, Kind::Achievement);
+    assert!((scored[0].score - full.hits[0].score).abs() < 1e-6);
+
+    let hits = index
+        .hits_by_id(
+            "热失控 电芯",
+            &["expert:3".into(), "missing".into(), "achievement:1".into()],
+        )
+        .unwrap();
+    let got: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        got,
+        ["expert:3", "achievement:1"],
+        "in the order asked, missing left out"
+    );
+    assert_eq!(hits[1].matched, ["热失控", "电芯"]);
+    assert!(hits[1].snippet.contains("<mark>"), "{}", hits[1].snippet);
+    assert!(
+        index
+            .search_scored(&Query::text("！！！"))
+            .unwrap()
+            .is_empty()
+    );
+}

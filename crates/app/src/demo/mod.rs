@@ -37,7 +37,7 @@ mod names;
 mod outcomes;
 mod people;
 mod qualifications;
-mod rng;
+pub(crate) mod rng;
 mod sessions;
 mod targets;
 

@@ -12,6 +12,7 @@ mod export;
 mod filing;
 mod import;
 mod ladder;
+mod match_eval;
 mod matchmaking;
 mod mm_import;
 mod org;

@@ -570,4 +570,101 @@ impl Db {
                 .collect::<Result<_>>()?,
         ))
     }
+    /// Achievements by id, in one query (ids not found are left out; order is the
+    /// store's, not the list's).
+    pub async fn achievements_by_ids(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<Stored<Achievement>>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ACH_COLS} FROM achievement a JOIN organisation o ON o.organisation_id = a.organisation_id \
+             WHERE a.achievement_id IN ({})",
+            placeholders(ids.len())
+        );
+        let rows: Vec<AchievementRow> = with_conn!(self, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql));
+            for id in ids { q = q.bind(id.as_str()); }
+            q.fetch_all(&mut *c).await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
+
+    /// Experts by id, in one query (ids not found are left out).
+    pub async fn experts_by_ids(&mut self, ids: &[String]) -> Result<Vec<Stored<Expert>>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {EXP_COLS} FROM expert e JOIN organisation o ON o.organisation_id = e.organisation_id \
+             WHERE e.expert_id IN ({})",
+            placeholders(ids.len())
+        );
+        let rows: Vec<ExpertRow> = with_conn!(self, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql));
+            for id in ids { q = q.bind(id.as_str()); }
+            q.fetch_all(&mut *c).await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
+
+    /// Up to `limit` needs with ids after `after`, by id: a full scan in pages that
+    /// stay cheap at any depth (the index rebuild).
+    pub async fn needs_after(&mut self, after: &str, limit: i64) -> Result<Vec<StoredNeed>> {
+        let rows: Vec<NeedRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {NEED_COLS} FROM need n JOIN organisation o ON o.organisation_id = n.organisation_id \
+                 WHERE n.need_id > $1 ORDER BY n.need_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(StoredNeed::try_from).collect()
+    }
+
+    /// Up to `limit` achievements with ids after `after`, by id.
+    pub async fn achievements_after(
+        &mut self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Stored<Achievement>>> {
+        let rows: Vec<AchievementRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {ACH_COLS} FROM achievement a JOIN organisation o ON o.organisation_id = a.organisation_id \
+                 WHERE a.achievement_id > $1 ORDER BY a.achievement_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
+
+    /// Up to `limit` experts with ids after `after`, by id.
+    pub async fn experts_after(&mut self, after: &str, limit: i64) -> Result<Vec<Stored<Expert>>> {
+        let rows: Vec<ExpertRow> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {EXP_COLS} FROM expert e JOIN organisation o ON o.organisation_id = e.organisation_id \
+                 WHERE e.expert_id > $1 ORDER BY e.expert_id LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+        })?;
+        rows.into_iter().map(Stored::try_from).collect()
+    }
+}
+
+/// `$1, $2, …, $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
