@@ -527,8 +527,9 @@ mod tests {
         .parse()
         .unwrap();
         let (score, reasons) = rerank_need(&need, 1.0, &["高锰钢".into()], &a);
-        // 0.6 text + 0.2 field + 0.07 pilot + 0.1 budget + 0.05 mode
-        assert_eq!(score, 1.02);
+        // The forward weights (docs/matchmaking-scoring.md): 0.70 text + 0.12
+        // field + 0.03 pilot + 0.04 budget + 0.02 mode.
+        assert_eq!(score, 0.91);
         assert!(
             reasons.iter().any(|r| r.contains("技术领域一致")),
             "{reasons:?}"
