@@ -349,6 +349,7 @@ async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
     for m in r.inconsistent_filings.iter().take(20) {
         println!("  {m}");
     }
+    crate::bench_money::print_ledger_check(&r.ledger);
     if r.ok() {
         Ok(ExitCode::SUCCESS)
     } else {

@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0004_mm_chain.sql"),
         include_str!("../migrations/0004_mm_chain.sql"),
     ),
+    (
+        7,
+        "ledger",
+        include_str!("../migrations/0007_ledger.sql"),
+        include_str!("../migrations/0007_ledger.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

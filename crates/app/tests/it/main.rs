@@ -11,5 +11,6 @@ mod export;
 mod filing;
 mod import;
 mod ladder;
+mod ledger;
 mod matchmaking;
 mod org;
