@@ -68,6 +68,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
     if all || args.which == BenchWhich::Schedule {
         out.insert("schedule".into(), crate::bench_schedule::run(args.json));
     }
+    if all || args.which == BenchWhich::Money {
+        out.insert(
+            "money".into(),
+            crate::bench_money::run(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

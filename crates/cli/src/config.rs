@@ -57,6 +57,24 @@ pub enum Command {
     Reindex,
     /// Match a technology need to achievements and experts, with the reasons.
     Match(MatchArgs),
+    /// Money-ledger drills.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+/// Money-ledger drills.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Pay COUNT keyed payouts (`<prefix>-0` …) from a drill budget line in a loop;
+    /// a rerun replays what was paid and pays only the rest.
+    Payouts {
+        /// Key prefix.
+        #[arg(long, default_value = "drill")]
+        prefix: String,
+        /// Payouts.
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+    },
 }
 
 /// `match`.
@@ -262,6 +280,8 @@ pub enum BenchWhich {
     Ladder,
     /// The 1:1 meeting scheduler: 300 participants, 1,500 requests, 12 slots × 40 tables.
     Schedule,
+    /// The money ledger: payouts per second on SQLite with synchronous=FULL.
+    Money,
     /// All of them.
     All,
 }

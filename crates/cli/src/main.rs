@@ -4,6 +4,7 @@
 //! imports, the table of bad cells first); 2 bad usage.
 
 mod bench;
+mod bench_money;
 mod bench_schedule;
 mod commands;
 mod config;
