@@ -9,4 +9,5 @@ mod cmd;
 mod demo;
 mod kill;
 mod ladder;
+mod ledger_kill;
 mod smoke;
