@@ -1,7 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
-use crate::routes::{auth, chain, filings, io, ladder, matchmaking, orgs, search};
+use crate::routes::{auth, chain, filings, io, ladder, ledger, matchmaking, orgs, search};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -91,6 +91,11 @@ use utoipa::OpenApi;
         chain::advance,
         chain::correct,
         chain::outcomes,
+        ledger::accounts,
+        ledger::statement,
+        ledger::transactions,
+        ledger::transaction,
+        ledger::post,
     ),
     components(schemas(
         UserDto,

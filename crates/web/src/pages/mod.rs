@@ -6,6 +6,7 @@ mod chain;
 mod filings;
 mod io;
 mod ladder;
+mod ledger;
 mod matchmaking;
 mod orgs;
 
@@ -97,4 +98,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ladder::router())
         .merge(matchmaking::router())
         .merge(chain::router())
+        .merge(ledger::router())
 }

@@ -5,6 +5,7 @@ pub(crate) mod chain;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
+pub(crate) mod ledger;
 pub(crate) mod matchmaking;
 pub(crate) mod orgs;
 pub(crate) mod search;
@@ -22,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(matchmaking::router())
         .merge(search::router())
         .merge(chain::router())
+        .merge(ledger::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
