@@ -103,7 +103,10 @@ pub(crate) async fn payouts(app: &App, prefix: &str, count: u64) -> anyhow::Resu
 }
 
 /// The benchmark.
-pub(crate) async fn run(settings: &crate::config::Settings, json_out: bool) -> anyhow::Result<Value> {
+pub(crate) async fn run(
+    settings: &crate::config::Settings,
+    json_out: bool,
+) -> anyhow::Result<Value> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("bench.db");
     let store = kechuang_store::Store::open_sqlite(&path).await?;
@@ -112,7 +115,9 @@ pub(crate) async fn run(settings: &crate::config::Settings, json_out: bool) -> a
     let orgs = setup(&app, 100, 1_000_000_000_000).await?;
     // Warm up, then measure a sustained run.
     for i in 0..200 {
-        payout(&app, &orgs, "warm", i).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        payout(&app, &orgs, "warm", i)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let n: u64 = 5_000;
     let t = Instant::now();
@@ -137,7 +142,11 @@ pub(crate) async fn run(settings: &crate::config::Settings, json_out: bool) -> a
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let check_ms = t.elapsed().as_secs_f64() * 1000.0;
-    anyhow::ensure!(report.ledger.ok(), "ledger check failed: {:?}", report.ledger);
+    anyhow::ensure!(
+        report.ledger.ok(),
+        "ledger check failed: {:?}",
+        report.ledger
+    );
     app.store.close().await;
     say(
         json_out,

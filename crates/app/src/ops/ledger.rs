@@ -414,7 +414,9 @@ pub async fn appropriate(app: &App, actor: &Actor, input: &AppropriateInput) -> 
     actor.require_admin()?;
     let mut errs = Vec::new();
     let treasury = if input.treasury.trim().is_empty() {
-        Account::new(AccountKind::Treasury, "district").map_err(|e| errs.push(e)).ok()
+        Account::new(AccountKind::Treasury, "district")
+            .map_err(|e| errs.push(e))
+            .ok()
     } else {
         account_field(&input.treasury, "treasury", &[AccountKind::Treasury])
             .map_err(|e| errs.push(e))
@@ -423,7 +425,10 @@ pub async fn appropriate(app: &App, actor: &Actor, input: &AppropriateInput) -> 
     let to = account_field(&input.to, "to", &[AccountKind::Budget, AccountKind::Fund])
         .map_err(|e| errs.push(e))
         .ok();
-    let name = text(&input.name, "name", 100, false).map_err(|e| errs.push(e)).ok().flatten();
+    let name = text(&input.name, "name", 100, false)
+        .map_err(|e| errs.push(e))
+        .ok()
+        .flatten();
     let memo = text(&input.memo, "memo", MAX_MEMO_LEN, false)
         .map_err(|e| errs.push(e))
         .ok()
@@ -477,9 +482,13 @@ pub async fn pay(app: &App, actor: &Actor, input: &PayInput) -> AppResult<TxView
             }
         },
     };
-    let from = account_field(&input.from, "from", &[AccountKind::Budget, AccountKind::Fund])
-        .map_err(|e| errs.push(e))
-        .ok();
+    let from = account_field(
+        &input.from,
+        "from",
+        &[AccountKind::Budget, AccountKind::Fund],
+    )
+    .map_err(|e| errs.push(e))
+    .ok();
     let basis = text(&input.basis, "basis", MAX_BASIS_LEN, true)
         .map_err(|e| errs.push(e))
         .ok()
@@ -545,12 +554,9 @@ pub async fn reverse(app: &App, actor: &Actor, input: &ReverseInput) -> AppResul
     actor.require_admin()?;
     let reason = text(&input.reason, "reason", MAX_MEMO_LEN, true)?;
     let mut db = app.store.read().await?;
-    let orig = db
-        .ledger_tx(input.tx_id.trim())
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(FieldError::new("tx_id", "not_found").with("value", input.tx_id.trim()))
-        })?;
+    let orig = db.ledger_tx(input.tx_id.trim()).await?.ok_or_else(|| {
+        AppError::invalid(FieldError::new("tx_id", "not_found").with("value", input.tx_id.trim()))
+    })?;
     drop(db);
     if orig.kind == TxKind::Reversal {
         return Err(AppError::invalid(
@@ -620,7 +626,10 @@ pub async fn statement(
         return Err(AppError::NotFound);
     }
     let mut db = app.store.read().await?;
-    let acct = db.ledger_account(&account).await?.ok_or(AppError::NotFound)?;
+    let acct = db
+        .ledger_account(&account)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (limit, offset) = page(page_no, per_page);
     let (total, lines) = db.ledger_statement(&account, limit, offset).await?;
     Ok(Statement {

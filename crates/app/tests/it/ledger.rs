@@ -133,14 +133,22 @@ store_test!(
         let e = ledger::pay(&app, &admin, &pay_input("pay-4", &b, 0, "APP-3"))
             .await
             .unwrap_err();
-        assert!(matches!(&e, AppError::Invalid(f) if f[0].field == "amount_fen"), "{e:?}");
+        assert!(
+            matches!(&e, AppError::Invalid(f) if f[0].field == "amount_fen"),
+            "{e:?}"
+        );
         // Only an administrator moves money.
         assert!(matches!(
             ledger::pay(&app, &reviewer, &pay_input("pay-5", &b, 1, "APP-4")).await,
             Err(AppError::Forbidden)
         ));
         assert!(matches!(
-            ledger::pay(&app, &enterprise_user(&b), &pay_input("pay-5", &b, 1, "APP-4")).await,
+            ledger::pay(
+                &app,
+                &enterprise_user(&b),
+                &pay_input("pay-5", &b, 1, "APP-4")
+            )
+            .await,
             Err(AppError::Forbidden)
         ));
 
@@ -148,7 +156,9 @@ store_test!(
             .await
             .unwrap();
         // Budget is now exactly empty.
-        let st = ledger::statement(&app, &admin, BUDGET, 1, 10).await.unwrap();
+        let st = ledger::statement(&app, &admin, BUDGET, 1, 10)
+            .await
+            .unwrap();
         assert_eq!(st.account.balance.fen, 0);
         assert_eq!(st.total, 3);
         let running: Vec<i64> = st.lines.iter().map(|l| l.balance_after.fen).collect();
@@ -235,9 +245,13 @@ async fn race(apps: &[App]) {
         let admin = admin.clone();
         let org = org.clone();
         set.spawn(async move {
-            ledger::pay(&app, &admin, &pay_input("same-key", &org, 1_000, "APP-SAME"))
-                .await
-                .map(|v| (v.id, v.replayed))
+            ledger::pay(
+                &app,
+                &admin,
+                &pay_input("same-key", &org, 1_000, "APP-SAME"),
+            )
+            .await
+            .map(|v| (v.id, v.replayed))
         });
     }
     let mut ids = std::collections::BTreeSet::new();
@@ -256,7 +270,12 @@ async fn race(apps: &[App]) {
         let admin = admin.clone();
         let org = org.clone();
         set.spawn(async move {
-            ledger::pay(&app, &admin, &pay_input(&format!("k-{i}"), &org, 1_000, "APP-ONE")).await
+            ledger::pay(
+                &app,
+                &admin,
+                &pay_input(&format!("k-{i}"), &org, 1_000, "APP-ONE"),
+            )
+            .await
         });
     }
     let (mut ok, mut refused) = (0, 0);
@@ -276,8 +295,12 @@ async fn race(apps: &[App]) {
         let admin = admin.clone();
         let org = org.clone();
         set.spawn(async move {
-            ledger::pay(&app, &admin, &pay_input(&format!("o-{i}"), &org, 7_000, &format!("APP-O{i}")))
-                .await
+            ledger::pay(
+                &app,
+                &admin,
+                &pay_input(&format!("o-{i}"), &org, 7_000, &format!("APP-O{i}")),
+            )
+            .await
         });
     }
     let (mut ok, mut refused) = (0i64, 0);
@@ -300,9 +323,12 @@ async fn race(apps: &[App]) {
     assert_books_hold(app).await;
 }
 
-store_test!(two_hundred_concurrent_payments_pay_once_and_never_overspend, |store| {
-    race(&[app(&store)]).await;
-});
+store_test!(
+    two_hundred_concurrent_payments_pay_once_and_never_overspend,
+    |store| {
+        race(&[app(&store)]).await;
+    }
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_on_one_postgres_pay_once() {

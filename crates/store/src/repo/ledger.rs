@@ -251,7 +251,11 @@ impl Db {
         Ok(())
     }
 
-    async fn ledger_tx_where(&mut self, clause: &str, value: &str) -> Result<Option<LedgerTxRecord>> {
+    async fn ledger_tx_where(
+        &mut self,
+        clause: &str,
+        value: &str,
+    ) -> Result<Option<LedgerTxRecord>> {
         let sql = format!("SELECT {TX_COLS} FROM ledger_tx WHERE {clause} = $1");
         let row: Option<TxRow> = with_conn!(self, c => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -285,7 +289,20 @@ impl Db {
 
     async fn ledger_txs_from_rows(&mut self, rows: Vec<TxRow>) -> Result<Vec<LedgerTxRecord>> {
         let mut out = Vec::with_capacity(rows.len());
-        for (id, key, kind, amount_fen, memo, basis, reverses, fingerprint, actor, created_at, event_seq) in rows {
+        for (
+            id,
+            key,
+            kind,
+            amount_fen,
+            memo,
+            basis,
+            reverses,
+            fingerprint,
+            actor,
+            created_at,
+            event_seq,
+        ) in rows
+        {
             let ps: Vec<(String, i64)> = with_conn!(self, c => {
                 sqlx::query_as("SELECT account, amount_fen FROM ledger_posting WHERE tx_id = $1 ORDER BY line")
                     .bind(&id)
@@ -349,8 +366,9 @@ impl Db {
                 let total: i64 = with_conn!(self, c => {
                     sqlx::query_scalar("SELECT COUNT(*) FROM ledger_tx").fetch_one(&mut *c).await
                 })?;
-                let sql =
-                    format!("SELECT {TX_COLS} FROM ledger_tx ORDER BY event_seq DESC LIMIT $1 OFFSET $2");
+                let sql = format!(
+                    "SELECT {TX_COLS} FROM ledger_tx ORDER BY event_seq DESC LIMIT $1 OFFSET $2"
+                );
                 let rows = with_conn!(self, c => {
                     sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                         .bind(limit)
@@ -426,7 +444,17 @@ impl Db {
                 .await
         })?;
         #[allow(clippy::type_complexity)]
-        let rows: Vec<(String, String, String, Option<String>, Option<String>, i64, i64, i64, i64)> = with_conn!(self, c => {
+        let rows: Vec<(
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+            i64,
+            i64,
+        )> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT t.tx_id, t.idempotency_key, t.kind, t.basis, t.memo, t.created_at, p.event_seq, p.amount_fen, p.balance_after \
                  FROM ledger_posting p JOIN ledger_tx t ON t.tx_id = p.tx_id \
@@ -441,7 +469,17 @@ impl Db {
         let lines = rows
             .into_iter()
             .map(
-                |(tx_id, key, kind, basis, memo, created_at, event_seq, amount_fen, balance_after)| {
+                |(
+                    tx_id,
+                    key,
+                    kind,
+                    basis,
+                    memo,
+                    created_at,
+                    event_seq,
+                    amount_fen,
+                    balance_after,
+                )| {
                     Ok(StatementLine {
                         tx_id,
                         key,

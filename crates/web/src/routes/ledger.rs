@@ -101,7 +101,9 @@ pub(crate) async fn post(
 ) -> Result<Response, ApiError> {
     let actor = &session.actor;
     let v = match r.op.as_str() {
-        "appropriate" => ledger::appropriate(&s.app, actor, &parse::<AppropriateInput>(r.body)?).await?,
+        "appropriate" => {
+            ledger::appropriate(&s.app, actor, &parse::<AppropriateInput>(r.body)?).await?
+        }
         "pay" => ledger::pay(&s.app, actor, &parse::<PayInput>(r.body)?).await?,
         "reverse" => ledger::reverse(&s.app, actor, &parse::<ReverseInput>(r.body)?).await?,
         other => {
@@ -122,7 +124,10 @@ pub(crate) async fn post(
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/ledger/accounts", get(accounts))
-        .route("/api/v1/ledger/accounts/{account}/statement", get(statement))
+        .route(
+            "/api/v1/ledger/accounts/{account}/statement",
+            get(statement),
+        )
         .route("/api/v1/ledger/transactions", get(transactions).post(post))
         .route("/api/v1/ledger/transactions/{id}", get(transaction))
 }

@@ -23,11 +23,15 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let pay = json!({"op": "pay", "key": "p1", "from": "budget:2026:RD-INVEST", "org_id": a.to_string(),
                      "amount_fen": 123_456_78i64, "basis": "APP-2026-0001"});
-    let r = t.json(&boss, "POST", "/api/v1/ledger/transactions", pay.clone()).await;
+    let r = t
+        .json(&boss, "POST", "/api/v1/ledger/transactions", pay.clone())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["amount"]["yuan"], "123,456.78");
     assert_eq!(r.json()["amount"]["wan"], "12.345678");
-    let again = t.json(&boss, "POST", "/api/v1/ledger/transactions", pay.clone()).await;
+    let again = t
+        .json(&boss, "POST", "/api/v1/ledger/transactions", pay.clone())
+        .await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["replayed"], true);
     assert_eq!(again.json()["id"], r.json()["id"]);
@@ -44,34 +48,66 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
     assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.text());
     assert_eq!(over.json()["fields"][0]["field"], "amount_fen");
     let bad = t
-        .json(&boss, "POST", "/api/v1/ledger/transactions", json!({"op": "gift"}))
+        .json(
+            &boss,
+            "POST",
+            "/api/v1/ledger/transactions",
+            json!({"op": "gift"}),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let denied = t.json(&rev, "POST", "/api/v1/ledger/transactions", pay).await;
+    let denied = t
+        .json(&rev, "POST", "/api/v1/ledger/transactions", pay)
+        .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 
     let accts = t.get(&rev, "/api/v1/ledger/accounts").await;
-    assert_eq!(accts.json().as_array().unwrap().len(), 3, "{}", accts.text());
+    assert_eq!(
+        accts.json().as_array().unwrap().len(),
+        3,
+        "{}",
+        accts.text()
+    );
     let own = t.get(&ea, "/api/v1/ledger/accounts").await;
     assert_eq!(own.json().as_array().unwrap().len(), 1);
     assert_eq!(own.json()[0]["balance"]["fen"], 123_456_78i64);
     let st = t
-        .get(&ea, &format!("/api/v1/ledger/accounts/enterprise:{a}/statement"))
+        .get(
+            &ea,
+            &format!("/api/v1/ledger/accounts/enterprise:{a}/statement"),
+        )
         .await;
     assert_eq!(st.status, StatusCode::OK, "{}", st.text());
     assert_eq!(st.json()["lines"][0]["balance_after"]["fen"], 123_456_78i64);
     let hidden = t
-        .get(&eb, &format!("/api/v1/ledger/accounts/enterprise:{a}/statement"))
+        .get(
+            &eb,
+            &format!("/api/v1/ledger/accounts/enterprise:{a}/statement"),
+        )
         .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    assert_eq!(t.get(&eb, "/api/v1/ledger/transactions").await.json()["total"], 0);
-    assert_eq!(t.get(&rev, "/api/v1/ledger/transactions").await.json()["total"], 2);
+    assert_eq!(
+        t.get(&eb, "/api/v1/ledger/transactions").await.json()["total"],
+        0
+    );
+    assert_eq!(
+        t.get(&rev, "/api/v1/ledger/transactions").await.json()["total"],
+        2
+    );
 
     let page = t.get(&boss, "/ledger").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("资金台账") && page.text().contains("123,456.78") && page.text().contains("12.345678"), "{}", page.text());
+    assert!(
+        page.text().contains("资金台账")
+            && page.text().contains("123,456.78")
+            && page.text().contains("12.345678"),
+        "{}",
+        page.text()
+    );
     let mine = t.get(&ea, "/ledger").await.text();
-    assert!(mine.contains("资金到账") && mine.contains("APP-2026-0001") && mine.contains("123,456.78"));
+    assert!(
+        mine.contains("资金到账") && mine.contains("APP-2026-0001") && mine.contains("123,456.78")
+    );
     let theirs = t.get(&eb, "/ledger").await.text();
     assert!(theirs.contains("暂无资金到账记录") && !theirs.contains("APP-2026-0001"));
 }
