@@ -102,14 +102,20 @@ pub(crate) async fn payouts(app: &App, prefix: &str, count: u64) -> anyhow::Resu
     Ok((paid, replayed))
 }
 
-/// The benchmark.
-pub(crate) async fn run(
+struct Figures {
+    per_s: f64,
+    replay_per_s: f64,
+    check_transactions: usize,
+    check_ms: f64,
+}
+
+/// Sustained payouts on a fresh SQLite file in `dir`.
+async fn measure(
     settings: &crate::config::Settings,
-    json_out: bool,
-) -> anyhow::Result<Value> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
-    let store = kechuang_store::Store::open_sqlite(&path).await?;
+    dir: &std::path::Path,
+    n: u64,
+) -> anyhow::Result<Figures> {
+    let store = kechuang_store::Store::open_sqlite(&dir.join("bench.db")).await?;
     store.migrate().await?;
     let app = App::new(store, settings.app.clone());
     let orgs = setup(&app, 100, 1_000_000_000_000).await?;
@@ -119,16 +125,14 @@ pub(crate) async fn run(
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    let n: u64 = 5_000;
     let t = Instant::now();
     for i in 0..n {
         payout(&app, &orgs, "bench", i)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    let secs = t.elapsed().as_secs_f64();
-    let per_s = n as f64 / secs;
-    // Replays (the same keys again): the idempotent path.
+    let per_s = n as f64 / t.elapsed().as_secs_f64();
+    // Replays (the same keys again): the idempotent path, nothing written.
     let t = Instant::now();
     for i in 0..1_000 {
         let v = payout(&app, &orgs, "bench", i)
@@ -148,11 +152,57 @@ pub(crate) async fn run(
         report.ledger
     );
     app.store.close().await;
+    Ok(Figures {
+        per_s,
+        replay_per_s,
+        check_transactions: report.ledger.transactions,
+        check_ms,
+    })
+}
+
+/// How many `write 4 KiB + fdatasync` the disk under `dir` does per second: the
+/// ceiling of one worker committing durably one transaction at a time.
+fn fsyncs_per_s(dir: &std::path::Path) -> anyhow::Result<f64> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(dir.join("fsync.bin"))?;
+    let block = [7u8; 4096];
+    let n = 300;
+    let t = Instant::now();
+    for _ in 0..n {
+        f.write_all(&block)?;
+        f.sync_data()?;
+    }
+    Ok(f64::from(n) / t.elapsed().as_secs_f64())
+}
+
+/// The benchmark.
+pub(crate) async fn run(
+    settings: &crate::config::Settings,
+    json_out: bool,
+) -> anyhow::Result<Value> {
+    let dir = tempfile::tempdir()?;
+    let fsyncs = fsyncs_per_s(dir.path())?;
+    let n: u64 = 5_000;
+    let disk = measure(settings, dir.path(), n).await?;
+    // The same run where fsync costs nothing (tmpfs): the CPU cost of a payout.
+    let shm = std::path::Path::new("/dev/shm");
+    let tmpfs = if shm.is_dir() {
+        let d = tempfile::tempdir_in(shm)?;
+        Some(measure(settings, d.path(), n).await?)
+    } else {
+        None
+    };
     say(
         json_out,
         format!(
-            "money: {n} payouts on SQLite (synchronous=FULL, one worker) at {per_s:.0}/s (target 1,000/s); replays {replay_per_s:.0}/s; check of {} transactions {check_ms:.0} ms",
-            report.ledger.transactions
+            "money: {n} payouts on SQLite (synchronous=FULL, one worker) at {:.0}/s (target 1,000/s); the disk does {fsyncs:.0} fsyncs/s; on tmpfs {}/s; replays {:.0}/s; check of {} transactions {:.0} ms",
+            disk.per_s,
+            tmpfs
+                .as_ref()
+                .map_or("-".into(), |t| format!("{:.0}", t.per_s)),
+            disk.replay_per_s,
+            disk.check_transactions,
+            disk.check_ms
         ),
     );
     Ok(json!({
@@ -160,11 +210,13 @@ pub(crate) async fn run(
         "synchronous": "full",
         "workers": 1,
         "payouts": n,
-        "payouts_per_s": round(per_s, 1),
+        "payouts_per_s": round(disk.per_s, 1),
         "target_payouts_per_s": 1000,
-        "replays_per_s": round(replay_per_s, 1),
-        "check_transactions": report.ledger.transactions,
-        "check_ms": round(check_ms, 1),
+        "disk_fsyncs_per_s": round(fsyncs, 1),
+        "tmpfs_payouts_per_s": tmpfs.as_ref().map(|t| round(t.per_s, 1)),
+        "replays_per_s": round(disk.replay_per_s, 1),
+        "check_transactions": disk.check_transactions,
+        "check_ms": round(disk.check_ms, 1),
     }))
 }
 
