@@ -17,7 +17,7 @@ use kechuang_core::ledger::{Account, AccountKind, LedgerError, Transaction, TxKi
 use kechuang_core::money::Money;
 use kechuang_core::org::OrgKind;
 use kechuang_core::role::Role;
-use kechuang_store::{Db, LedgerAccount, LedgerTxRecord, NewLedgerTx, StatementLine};
+use kechuang_store::{Db, LedgerAccount, LedgerTxRecord, NewLedgerTx, StatementLine, StoreError};
 use serde_json::json;
 
 /// Longest basis reference.
@@ -350,8 +350,8 @@ async fn write(app: &App, actor: &Actor, w: Write<'_>) -> AppResult<TxView> {
             at_us: now,
             event: &event,
         };
-        match db.post_ledger_tx(&new).await {
-            Ok(Ok(_)) => {}
+        let seq = match db.post_ledger_tx(&new).await {
+            Ok(Ok(seq)) => seq,
             Ok(Err(e)) => {
                 db.rollback().await?;
                 return Err(insufficient(&e));
@@ -372,13 +372,39 @@ async fn write(app: &App, actor: &Actor, w: Write<'_>) -> AppResult<TxView> {
                         .with("value", w.reverses.unwrap_or_default()),
                 ));
             }
+            // An account of the transaction does not exist: only the paying side
+            // can be missing (the others were just ensured).
+            Err(StoreError::NotFound) => {
+                let from =
+                    w.tx.postings()
+                        .iter()
+                        .find(|p| p.amount_fen < 0)
+                        .map(|p| p.account.to_string())
+                        .unwrap_or_default();
+                return Err(AppError::invalid(
+                    FieldError::new("from", "ledger_account_unknown").with("value", from),
+                ));
+            }
             Err(e) => return Err(e.into()),
-        }
+        };
         if let Some(orig) = w.reverses {
             db.release_ledger_basis(orig).await?;
         }
-        let r = db.ledger_tx(&id).await?.ok_or(AppError::NotFound)?;
         db.commit().await?;
+        let r = LedgerTxRecord {
+            id,
+            key: w.tx.key().to_string(),
+            kind: w.tx.kind(),
+            amount_fen: w.tx.amount_fen(),
+            memo: w.memo.map(str::to_string),
+            basis: w.basis.map(str::to_string),
+            reverses: w.reverses.map(str::to_string),
+            fingerprint: fp,
+            actor: actor.tag(),
+            created_at: now,
+            event_seq: seq,
+            postings: w.tx.postings().to_vec(),
+        };
         return Ok(TxView::of(r, false));
     }
     let mut db = app.store.read().await?;
@@ -537,14 +563,6 @@ pub async fn pay(app: &App, actor: &Actor, input: &PayInput) -> AppResult<TxView
         memo: memo.as_deref(),
         reverses: None,
     };
-    // The paying account must already hold money: it is not created here.
-    let mut db = app.store.read().await?;
-    if db.ledger_account(&from).await?.is_none() {
-        return Err(AppError::invalid(
-            FieldError::new("from", "ledger_account_unknown").with("value", from.to_string()),
-        ));
-    }
-    drop(db);
     write(app, actor, w).await
 }
 

@@ -137,6 +137,13 @@ store_test!(
             matches!(&e, AppError::Invalid(f) if f[0].field == "amount_fen"),
             "{e:?}"
         );
+        let mut unknown = pay_input("pay-4b", &b, 100, "APP-3");
+        unknown.from = "budget:2030:NONE".into();
+        let e = ledger::pay(&app, &admin, &unknown).await.unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid(f) if f[0].field == "from" && f[0].code == "ledger_account_unknown"),
+            "{e:?}"
+        );
         // Only an administrator moves money.
         assert!(matches!(
             ledger::pay(&app, &reviewer, &pay_input("pay-5", &b, 1, "APP-4")).await,
