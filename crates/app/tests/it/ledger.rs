@@ -54,22 +54,22 @@ store_test!(
         let b = org::create(&app, &admin, &enterprise_input(2, "东城街道"))
             .await
             .unwrap();
-        fund(&app, "appr-1", 100_000_00).await;
+        fund(&app, "appr-1", 10_000_000).await;
 
-        let p = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 30_000_00, "APP-1"))
+        let p = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 3_000_000, "APP-1"))
             .await
             .unwrap();
         assert!(!p.replayed);
         assert_eq!(p.amount.yuan, "30,000.00");
         assert_eq!(p.amount.wan, "3");
         // The same request again: the same transaction, nothing new written.
-        let again = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 30_000_00, "APP-1"))
+        let again = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 3_000_000, "APP-1"))
             .await
             .unwrap();
         assert!(again.replayed);
         assert_eq!(again.id, p.id);
         // The same key with other content.
-        let e = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 30_000_01, "APP-1"))
+        let e = ledger::pay(&app, &admin, &pay_input("pay-1", &a, 3_000_001, "APP-1"))
             .await
             .unwrap_err();
         assert!(
@@ -77,7 +77,7 @@ store_test!(
             "{e:?}"
         );
         // Another key for the same basis.
-        let e = ledger::pay(&app, &admin, &pay_input("pay-2", &a, 30_000_00, "APP-1"))
+        let e = ledger::pay(&app, &admin, &pay_input("pay-2", &a, 3_000_000, "APP-1"))
             .await
             .unwrap_err();
         assert!(
@@ -93,7 +93,7 @@ store_test!(
             .await
             .unwrap()
             .len();
-        let e = ledger::pay(&app, &admin, &pay_input("pay-3", &b, 70_000_01, "APP-2"))
+        let e = ledger::pay(&app, &admin, &pay_input("pay-3", &b, 7_000_001, "APP-2"))
             .await
             .unwrap_err();
         assert!(
@@ -159,7 +159,7 @@ store_test!(
             Err(AppError::Forbidden)
         ));
 
-        let p2 = ledger::pay(&app, &admin, &pay_input("pay-6", &b, 70_000_00, "APP-2"))
+        let p2 = ledger::pay(&app, &admin, &pay_input("pay-6", &b, 7_000_000, "APP-2"))
             .await
             .unwrap();
         // Budget is now exactly empty.
@@ -169,7 +169,7 @@ store_test!(
         assert_eq!(st.account.balance.fen, 0);
         assert_eq!(st.total, 3);
         let running: Vec<i64> = st.lines.iter().map(|l| l.balance_after.fen).collect();
-        assert_eq!(running, [0, 70_000_00, 100_000_00]);
+        assert_eq!(running, [0, 7_000_000, 10_000_000]);
 
         // A reversal puts the money back and releases the basis.
         let r = ledger::reverse(
@@ -199,7 +199,7 @@ store_test!(
             matches!(&e, AppError::Conflict(f) if f.code == "ledger_already_reversed"),
             "{e:?}"
         );
-        ledger::pay(&app, &admin, &pay_input("pay-7", &b, 60_000_00, "APP-2"))
+        ledger::pay(&app, &admin, &pay_input("pay-7", &b, 6_000_000, "APP-2"))
             .await
             .unwrap();
 
@@ -207,7 +207,7 @@ store_test!(
         let ea = enterprise_user(&a);
         let own = ledger::accounts(&app, &ea).await.unwrap();
         assert_eq!(own.len(), 1);
-        assert_eq!(own[0].balance.fen, 30_000_00);
+        assert_eq!(own[0].balance.fen, 3_000_000);
         assert!(matches!(
             ledger::statement(&app, &ea, &format!("enterprise:{b}"), 1, 10).await,
             Err(AppError::NotFound)

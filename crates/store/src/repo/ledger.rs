@@ -115,6 +115,18 @@ type TxRow = (
     i64,
 );
 
+type StatementRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
 const TX_COLS: &str = "tx_id, idempotency_key, kind, amount_fen, memo, basis, reverses, fingerprint, actor, created_at, event_seq";
 
 fn kind_of(s: &str) -> Result<TxKind> {
@@ -443,18 +455,7 @@ impl Db {
                 .fetch_one(&mut *c)
                 .await
         })?;
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            i64,
-            i64,
-            i64,
-            i64,
-        )> = with_conn!(self, c => {
+        let rows: Vec<StatementRow> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT t.tx_id, t.idempotency_key, t.kind, t.basis, t.memo, t.created_at, p.event_seq, p.amount_fen, p.balance_after \
                  FROM ledger_posting p JOIN ledger_tx t ON t.tx_id = p.tx_id \

@@ -18,11 +18,11 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
 
     let r = t
         .json(&boss, "POST", "/api/v1/ledger/transactions",
-            json!({"op": "appropriate", "key": "a1", "to": "budget:2026:RD-INVEST", "name": "研发投入补助", "amount_fen": 5_000_000_00i64}))
+            json!({"op": "appropriate", "key": "a1", "to": "budget:2026:RD-INVEST", "name": "研发投入补助", "amount_fen": 500_000_000_i64}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let pay = json!({"op": "pay", "key": "p1", "from": "budget:2026:RD-INVEST", "org_id": a.to_string(),
-                     "amount_fen": 123_456_78i64, "basis": "APP-2026-0001"});
+                     "amount_fen": 12_345_678_i64, "basis": "APP-2026-0001"});
     let r = t
         .json(&boss, "POST", "/api/v1/ledger/transactions", pay.clone())
         .await;
@@ -43,7 +43,7 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
     assert_eq!(twice.json()["fields"][0]["field"], "basis");
     let over = t
         .json(&boss, "POST", "/api/v1/ledger/transactions",
-            json!({"op": "pay", "key": "p3", "from": "budget:2026:RD-INVEST", "org_id": b.to_string(), "amount_fen": 5_000_000_00i64, "basis": "APP-2026-0002"}))
+            json!({"op": "pay", "key": "p3", "from": "budget:2026:RD-INVEST", "org_id": b.to_string(), "amount_fen": 500_000_000_i64, "basis": "APP-2026-0002"}))
         .await;
     assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.text());
     assert_eq!(over.json()["fields"][0]["field"], "amount_fen");
@@ -70,7 +70,7 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
     );
     let own = t.get(&ea, "/api/v1/ledger/accounts").await;
     assert_eq!(own.json().as_array().unwrap().len(), 1);
-    assert_eq!(own.json()[0]["balance"]["fen"], 123_456_78i64);
+    assert_eq!(own.json()[0]["balance"]["fen"], 12_345_678_i64);
     let st = t
         .get(
             &ea,
@@ -78,7 +78,10 @@ async fn the_ledger_api_moves_money_once_and_shows_each_party_its_own() {
         )
         .await;
     assert_eq!(st.status, StatusCode::OK, "{}", st.text());
-    assert_eq!(st.json()["lines"][0]["balance_after"]["fen"], 123_456_78i64);
+    assert_eq!(
+        st.json()["lines"][0]["balance_after"]["fen"],
+        12_345_678_i64
+    );
     let hidden = t
         .get(
             &eb,
