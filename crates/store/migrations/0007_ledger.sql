@@ -14,7 +14,7 @@ CREATE TABLE ledger_account (
     balance_fen BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     CONSTRAINT ledger_account_pkey PRIMARY KEY (account),
-    CONSTRAINT ledger_account_balance_check CHECK (kind = 'treasury' OR balance_fen >= 0),
+    CHECK (kind = 'treasury' OR balance_fen >= 0),
     CONSTRAINT ledger_account_org_fkey FOREIGN KEY (organisation_id) REFERENCES organisation (organisation_id)
 );
 CREATE INDEX ledger_account_org_idx ON ledger_account (organisation_id);
@@ -57,6 +57,6 @@ CREATE TABLE ledger_posting (
     CONSTRAINT ledger_posting_pkey PRIMARY KEY (tx_id, line),
     CONSTRAINT ledger_posting_tx_fkey FOREIGN KEY (tx_id) REFERENCES ledger_tx (tx_id),
     CONSTRAINT ledger_posting_account_fkey FOREIGN KEY (account) REFERENCES ledger_account (account),
-    CONSTRAINT ledger_posting_nonzero CHECK (amount_fen <> 0)
+    CHECK (amount_fen <> 0)
 );
 CREATE INDEX ledger_posting_account_idx ON ledger_posting (account, event_seq);
