@@ -86,6 +86,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_match::bench_search(settings, args).await?,
         );
     }
+    if all || args.which == BenchWhich::Money {
+        out.insert(
+            "money".into(),
+            crate::bench_money::run(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

@@ -40,6 +40,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ladder(l) => ladder(&settings, l).await,
         Command::Reindex => reindex(&settings).await,
         Command::Match(m) => match_need(&settings, m).await,
+        Command::Ledger(crate::config::LedgerCommand::Payouts { prefix, count }) => {
+            let app = settings.open_app().await?;
+            let (paid, replayed) = crate::bench_money::payouts(&app, prefix, *count).await?;
+            app.store.close().await;
+            println!("兑付演练：新付 {paid} 笔，重放 {replayed} 笔");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -356,6 +363,7 @@ async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
     for m in r.inconsistent_filings.iter().take(20) {
         println!("  {m}");
     }
+    crate::bench_money::print_ledger_check(&r.ledger);
     if r.ok() {
         Ok(ExitCode::SUCCESS)
     } else {

@@ -57,6 +57,24 @@ pub enum Command {
     Reindex,
     /// Match a technology need to achievements and experts, with the reasons.
     Match(MatchArgs),
+    /// Money-ledger drills.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+/// Money-ledger drills.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Pay COUNT keyed payouts (`<prefix>-0` …) from a drill budget line in a loop;
+    /// a rerun replays what was paid and pays only the rest.
+    Payouts {
+        /// Key prefix.
+        #[arg(long, default_value = "drill")]
+        prefix: String,
+        /// Payouts.
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+    },
 }
 
 /// `match`.
@@ -298,6 +316,8 @@ pub enum BenchWhich {
     /// Matchmaking import: needs, achievements and experts from CSV, a re-import,
     /// and pinyin suggestions over the resulting index.
     MmImport,
+    /// The money ledger: payouts per second on SQLite with synchronous=FULL.
+    Money,
     /// All of them.
     All,
 }

@@ -6,6 +6,7 @@
 mod bench;
 mod bench_match;
 mod bench_mm;
+mod bench_money;
 mod bench_schedule;
 mod commands;
 mod config;

@@ -20,8 +20,8 @@
 //! ```
 
 pub mod chain;
-pub mod credit;
 pub mod concepts;
+pub mod credit;
 pub mod credit_code;
 pub mod date;
 pub mod error;

@@ -47,6 +47,9 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "interest_open_key",
     ),
     ("thread.interest_id", "thread_interest_key"),
+    ("ledger_tx.idempotency_key", "ledger_tx_key_key"),
+    ("ledger_tx.kind, ledger_tx.once_basis", "ledger_tx_once_key"),
+    ("ledger_tx.reverses", "ledger_tx_reverses_key"),
     ("collaboration.thread_id", "collaboration_thread_key"),
     (
         "chain_stage.collaboration_id, chain_stage.stage",

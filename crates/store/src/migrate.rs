@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0006_mm_import.sql"),
         include_str!("../migrations/0006_mm_import.sql"),
     ),
+    (
+        7,
+        "ledger",
+        include_str!("../migrations/0007_ledger.sql"),
+        include_str!("../migrations/0007_ledger.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -2,7 +2,7 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -111,6 +111,11 @@ use utoipa::OpenApi;
         sessions::sign,
         sessions::xlsx,
         sessions::pdf,
+        ledger::accounts,
+        ledger::statement,
+        ledger::transactions,
+        ledger::transaction,
+        ledger::post,
     ),
     components(schemas(
         UserDto,

@@ -14,6 +14,8 @@ pub struct CheckReport {
     pub current_mismatches: Vec<String>,
     /// Current filings whose values break a consistency rule.
     pub inconsistent_filings: Vec<String>,
+    /// The money ledger's proof (balanced, sums to zero, rebuilds, no overdraft).
+    pub ledger: super::ledger::LedgerCheck,
 }
 
 impl CheckReport {
@@ -23,6 +25,7 @@ impl CheckReport {
             && self.rollup_mismatches.is_empty()
             && self.current_mismatches.is_empty()
             && self.inconsistent_filings.is_empty()
+            && self.ledger.ok()
     }
 }
 
@@ -64,8 +67,10 @@ pub async fn run(app: &App, actor: &Actor) -> AppResult<CheckReport> {
             }
         }
     }
+    let ledger = super::ledger::check(&mut db).await?;
     Ok(CheckReport {
         events,
+        ledger,
         rollup_mismatches,
         current_mismatches,
         inconsistent_filings,

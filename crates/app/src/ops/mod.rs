@@ -8,6 +8,7 @@ pub mod filing;
 pub mod interest;
 pub mod ip;
 pub mod ladder;
+pub mod ledger;
 pub mod matchmaking;
 pub mod org;
 pub mod outcome;

@@ -12,6 +12,7 @@ mod export;
 mod filing;
 mod import;
 mod ladder;
+mod ledger;
 mod match_eval;
 mod matchmaking;
 mod mm_import;

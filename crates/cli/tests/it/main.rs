@@ -9,5 +9,6 @@ mod cmd;
 mod demo;
 mod kill;
 mod ladder;
+mod ledger_kill;
 mod mm_import;
 mod smoke;

@@ -8,6 +8,7 @@ pub mod filing;
 pub mod import;
 pub mod ip;
 pub mod ladder;
+pub mod ledger;
 pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
@@ -27,6 +28,7 @@ pub use filing::{FilingVersion, ReviewItem};
 pub use import::ImportBatchRow;
 pub use ip::IpRecordRow;
 pub use ladder::{LadderCurrent, LadderInput, LadderRun, PoolFilter, PoolMove, PoolRow, TargetRow};
+pub use ledger::{LedgerAccount, LedgerTxRecord, NewLedgerTx, StatementLine};
 pub use matchmaking::{MatchFilter, Stored, StoredNeed};
 pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,

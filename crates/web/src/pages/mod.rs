@@ -6,6 +6,7 @@ mod chain;
 mod filings;
 mod io;
 mod ladder;
+mod ledger;
 mod matchmaking;
 mod mm_import;
 mod orgs;
@@ -101,4 +102,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(chain::router())
         .merge(sessions::router())
         .merge(mm_import::router())
+        .merge(ledger::router())
 }

@@ -5,6 +5,7 @@ pub(crate) mod chain;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
+pub(crate) mod ledger;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
@@ -26,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(chain::router())
         .merge(sessions::router())
+        .merge(ledger::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

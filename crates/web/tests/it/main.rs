@@ -9,6 +9,7 @@ mod chain;
 mod harness;
 mod io;
 mod ladder;
+mod ledger;
 mod matchmaking;
 mod mm_import;
 mod pages;
