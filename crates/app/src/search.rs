@@ -510,15 +510,26 @@ impl Searcher {
         };
         let (best_achievement, best_expert) =
             (best_of(kind("achievement")), best_of(kind("expert")));
-        let extras = Extras {
-            expansions: &expansions,
-        };
-        let candidate = |index_id: &str| -> Option<(String, Candidate<'_>)> {
+        // Each candidate's extras: the need's expansions and both owners' credit
+        // codes (the region feature).
+        fn extras<'a>(
+            expansions: &'a [kechuang_core::concepts::Expansion],
+            need_code: &'a str,
+            candidate_code: &'a str,
+        ) -> Extras<'a> {
+            Extras {
+                expansions,
+                need_org_code: Some(need_code),
+                candidate_org_code: Some(candidate_code),
+            }
+        }
+        let candidate = |index_id: &str| -> Option<(String, &str, Candidate<'_>)> {
             let (k, id) = index_id.split_once(':')?;
             if k == "achievement" {
                 let a = achievements.get(id)?;
                 Some((
                     a.org_name.clone(),
+                    a.org_code.as_str(),
                     Candidate {
                         fields: a.record.field.as_slice(),
                         maturity: a.record.maturity,
@@ -530,6 +541,7 @@ impl Searcher {
                 let e = experts.get(id)?;
                 Some((
                     e.org_name.clone(),
+                    e.org_code.as_str(),
                     Candidate {
                         fields: &e.record.fields,
                         maturity: None,
@@ -541,7 +553,7 @@ impl Searcher {
         };
         let mut ranked: Vec<(f64, f64, &str)> = Vec::new();
         for h in &scored {
-            let Some((_, c)) = candidate(&h.id) else {
+            let Some((_, code, c)) = candidate(&h.id) else {
                 continue;
             };
             let best = if h.kind == kind("achievement") {
@@ -550,7 +562,8 @@ impl Searcher {
                 best_expert
             };
             let text = f64::from(h.score) / best;
-            let (score, _) = rerank_with(n, text, &[], &extras, &c);
+            let (score, _) =
+                rerank_with(n, text, &[], &extras(&expansions, &need.org_code, code), &c);
             ranked.push((score, text, &h.id));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -559,12 +572,18 @@ impl Searcher {
         let hits = self.index.hits_by_id(&q.text, &shown).map_err(engine)?;
         let mut out = Vec::with_capacity(hits.len());
         for h in hits {
-            let (Some((org_name, c)), Some((_, text, _))) =
+            let (Some((org_name, code, c)), Some((_, text, _))) =
                 (candidate(&h.id), ranked.iter().find(|r| r.2 == h.id))
             else {
                 continue;
             };
-            let (score, reasons) = rerank_with(n, *text, &h.matched, &extras, &c);
+            let (score, reasons) = rerank_with(
+                n,
+                *text,
+                &h.matched,
+                &extras(&expansions, &need.org_code, code),
+                &c,
+            );
             out.push(Match {
                 hit: hit_view(h),
                 org_name,

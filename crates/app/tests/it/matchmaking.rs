@@ -405,6 +405,8 @@ store_test!(
             reasons.contains("在预算") && reasons.contains("转化方式符合需求：许可"),
             "{reasons}"
         );
+        // The enterprise (500151 铜梁) and the university (500000) are both in 重庆.
+        assert!(reasons.contains("同在重庆市"), "{reasons}");
         assert!(
             !reasons.contains("、的"),
             "generic words are not reasons: {reasons}"

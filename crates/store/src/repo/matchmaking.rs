@@ -19,6 +19,8 @@ pub struct Stored<T> {
     pub org_id: OrgId,
     /// Owner's name.
     pub org_name: String,
+    /// Owner's 统一社会信用代码 (its characters 3–8 are the division it registered in).
+    pub org_code: String,
     /// The record.
     pub record: T,
     /// Unix µs.
@@ -72,6 +74,7 @@ struct NeedRow {
     need_id: String,
     organisation_id: String,
     org_name: String,
+    org_code: String,
     title: String,
     description: Option<String>,
     indicators: Option<String>,
@@ -111,6 +114,7 @@ impl TryFrom<NeedRow> for StoredNeed {
             id: r.need_id,
             org_id: OrgId(r.organisation_id),
             org_name: r.org_name,
+            org_code: r.org_code,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -122,6 +126,7 @@ struct AchievementRow {
     achievement_id: String,
     organisation_id: String,
     org_name: String,
+    org_code: String,
     title: String,
     summary: Option<String>,
     inventors: String,
@@ -164,6 +169,7 @@ impl TryFrom<AchievementRow> for Stored<Achievement> {
             id: r.achievement_id,
             org_id: OrgId(r.organisation_id),
             org_name: r.org_name,
+            org_code: r.org_code,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -175,6 +181,7 @@ struct ExpertRow {
     expert_id: String,
     organisation_id: String,
     org_name: String,
+    org_code: String,
     name: String,
     title: Option<String>,
     fields: String,
@@ -200,17 +207,18 @@ impl TryFrom<ExpertRow> for Stored<Expert> {
             id: r.expert_id,
             org_id: OrgId(r.organisation_id),
             org_name: r.org_name,
+            org_code: r.org_code,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
     }
 }
 
-const NEED_COLS: &str = "n.need_id, n.organisation_id, o.name AS org_name, n.title, n.description, n.indicators, \
+const NEED_COLS: &str = "n.need_id, n.organisation_id, o.name AS org_name, o.credit_code AS org_code, n.title, n.description, n.indicators, \
     n.problem, n.basis, n.budget_fen, n.modes, n.field, n.keywords, n.deadline, n.status, n.created_at, n.updated_at";
-const ACH_COLS: &str = "a.achievement_id, a.organisation_id, o.name AS org_name, a.title, a.summary, a.inventors, \
+const ACH_COLS: &str = "a.achievement_id, a.organisation_id, o.name AS org_name, o.credit_code AS org_code, a.title, a.summary, a.inventors, \
     a.field, a.form, a.maturity, a.transfer_modes, a.price_fen, a.keywords, a.created_at, a.updated_at";
-const EXP_COLS: &str = "e.expert_id, e.organisation_id, o.name AS org_name, e.name, e.title, e.fields, e.keywords, \
+const EXP_COLS: &str = "e.expert_id, e.organisation_id, o.name AS org_name, o.credit_code AS org_code, e.name, e.title, e.fields, e.keywords, \
     e.projects, e.profile, e.created_at, e.updated_at";
 
 /// The WHERE clause and its text arguments for a list (alias `t`, title column).
