@@ -382,20 +382,88 @@ impl SearchIndex {
     pub fn hits_by_id(&self, text: &str, ids: &[String]) -> Result<Vec<Hit>, SearchError> {
         let toks = query_tokens(text);
         let searcher = self.reader.searcher();
-        let mut out = Vec::with_capacity(ids.len());
+        let mut addrs = Vec::with_capacity(ids.len());
         for id in ids {
             let q = TermQuery::new(
                 Term::from_field_text(self.fields.id, id),
                 IndexRecordOption::Basic,
             );
             let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-            if let Some((_, addr)) = found.first()
-                && let Some(hit) = self.hit(&searcher, *addr, 0.0, &toks)?
-            {
+            if let Some((_, addr)) = found.first() {
+                addrs.push(*addr);
+            }
+        }
+        let matched = self.matched_terms(&searcher, &addrs, &toks)?;
+        let mut out = Vec::with_capacity(addrs.len());
+        for (addr, matched) in addrs.into_iter().zip(matched) {
+            if let Some(hit) = self.hit_with(&searcher, addr, 0.0, matched)? {
                 out.push(hit);
             }
         }
         Ok(out)
+    }
+
+    /// The query tokens found in each document, in token order: one forward pass
+    /// over each token's postings per segment and field for all the documents,
+    /// instead of one postings lookup per document, token and field.
+    fn matched_terms(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+        toks: &[Tok],
+    ) -> Result<Vec<Vec<String>>, SearchError> {
+        let mut found = vec![vec![false; toks.len()]; addrs.len()];
+        let mut segments: Vec<u32> = addrs.iter().map(|a| a.segment_ord).collect();
+        segments.sort_unstable();
+        segments.dedup();
+        for seg in segments {
+            // This segment's documents, ascending (postings only move forward).
+            let mut docs: Vec<(u32, usize)> = addrs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.segment_ord == seg)
+                .map(|(i, a)| (a.doc_id, i))
+                .collect();
+            docs.sort_unstable();
+            let segment = searcher.segment_reader(seg);
+            for (t, tok) in toks.iter().enumerate() {
+                for (field, _) in self.fields.weighted_text() {
+                    if docs.iter().all(|&(_, i)| found[i][t]) {
+                        break;
+                    }
+                    let inverted = segment.inverted_index(field)?;
+                    let term = Term::from_field_text(field, &tok.text);
+                    let Some(mut postings) = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(TantivyError::from)?
+                    else {
+                        continue;
+                    };
+                    for &(doc, i) in &docs {
+                        // A fresh postings list stands on its first document;
+                        // `seek` may only move forward from there.
+                        let at = if postings.doc() < doc {
+                            postings.seek(doc)
+                        } else {
+                            postings.doc()
+                        };
+                        if at == doc {
+                            found[i][t] = true;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(found
+            .into_iter()
+            .map(|f| {
+                toks.iter()
+                    .zip(f)
+                    .filter(|(_, hit)| *hit)
+                    .map(|(tok, _)| tok.text.clone())
+                    .collect()
+            })
+            .collect())
     }
 
     /// The text query of `query` with its filters; `None` when the text has no
@@ -451,22 +519,20 @@ impl SearchIndex {
     /// One clause per token (any may match), each looked up in every text field with
     /// its weight, plus a phrase bonus in the title for multi-token queries.
     fn text_query(&self, toks: &[Tok]) -> Box<dyn TantivyQuery> {
+        // One flat union of (token, field) term clauses: the same sum of scores as
+        // a union per token, without a nested union per token to drive.
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for tok in toks {
-            let per_field: Vec<(Occur, Box<dyn TantivyQuery>)> = self
-                .fields
-                .weighted_text()
-                .into_iter()
-                .map(|(field, boost)| {
-                    let tq = TermQuery::new(
-                        Term::from_field_text(field, &tok.text),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    let q: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(Box::new(tq), boost));
-                    (Occur::Should, q)
-                })
-                .collect();
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_field))));
+            for (field, boost) in self.fields.weighted_text() {
+                let tq = TermQuery::new(
+                    Term::from_field_text(field, &tok.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq), boost)),
+                ));
+            }
         }
         if toks.len() >= 2 {
             let terms: Vec<(usize, Term)> = toks
@@ -494,6 +560,21 @@ impl SearchIndex {
         score: f32,
         toks: &[Tok],
     ) -> Result<Option<Hit>, SearchError> {
+        let matched = self
+            .matched_terms(searcher, &[addr], toks)?
+            .pop()
+            .unwrap_or_default();
+        self.hit_with(searcher, addr, score, matched)
+    }
+
+    /// A hit for a document whose matched query tokens are known.
+    fn hit_with(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        matched: Vec<String>,
+    ) -> Result<Option<Hit>, SearchError> {
         let f = &self.fields;
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = |field: Field| {
@@ -508,27 +589,6 @@ impl SearchIndex {
         };
         let title = text(f.title);
         let body = text(f.body);
-
-        let segment = searcher.segment_reader(addr.segment_ord);
-        let mut matched = Vec::new();
-        for tok in toks {
-            for (field, _) in f.weighted_text() {
-                let inverted = segment.inverted_index(field)?;
-                let term = Term::from_field_text(field, &tok.text);
-                // A fresh postings list stands on its first document; `seek` may
-                // only move forward from there.
-                if let Some(mut postings) = inverted
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(TantivyError::from)?
-                    && (postings.doc() == addr.doc_id
-                        || (postings.doc() < addr.doc_id
-                            && postings.seek(addr.doc_id) == addr.doc_id))
-                {
-                    matched.push(tok.text.clone());
-                    break;
-                }
-            }
-        }
 
         let terms: BTreeMap<String, f32> = matched.iter().map(|t| (t.clone(), 1.0)).collect();
         let snippet_for = |field: Field, text: &str| {
