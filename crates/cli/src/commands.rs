@@ -50,6 +50,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Writes refused (or suspicious) cells, one tab-separated line each: the label,
+/// sheet, row, column, header, value and the zh-CN reason.
+pub(crate) fn write_cells(
+    out: &mut impl Write,
+    label: &str,
+    cells: &[kechuang_app::import::CellError],
+) -> std::io::Result<()> {
+    for e in cells {
+        writeln!(
+            out,
+            "{label}\t{}\t第{}行\t{}列\t{}\t{}\t{}",
+            e.sheet,
+            e.row,
+            e.column.as_deref().unwrap_or("-"),
+            e.header.as_deref().unwrap_or("-"),
+            e.value.as_deref().unwrap_or(""),
+            e.message()
+        )?;
+    }
+    Ok(())
+}
+
 /// Explains an application error in one line (zh-CN, with each field).
 pub(crate) fn explain(e: AppError) -> anyhow::Error {
     match e {
@@ -201,30 +223,8 @@ async fn import(settings: &Settings, a: &crate::config::ImportArgs) -> anyhow::R
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
         let mut out = std::io::stdout().lock();
-        for e in &r.errors {
-            writeln!(
-                out,
-                "错误\t{}\t第{}行\t{}列\t{}\t{}\t{}",
-                e.sheet,
-                e.row,
-                e.column.as_deref().unwrap_or("-"),
-                e.header.as_deref().unwrap_or("-"),
-                e.value.as_deref().unwrap_or(""),
-                e.message()
-            )?;
-        }
-        for e in &r.warnings {
-            writeln!(
-                out,
-                "提示\t{}\t第{}行\t{}列\t{}\t{}\t{}",
-                e.sheet,
-                e.row,
-                e.column.as_deref().unwrap_or("-"),
-                e.header.as_deref().unwrap_or("-"),
-                e.value.as_deref().unwrap_or(""),
-                e.message()
-            )?;
-        }
+        write_cells(&mut out, "错误", &r.errors)?;
+        write_cells(&mut out, "提示", &r.warnings)?;
         writeln!(out, "{}", serde_json::to_string(&r.summary)?)?;
     }
     if !r.errors.is_empty() {

@@ -31,18 +31,7 @@ pub(crate) async fn import(
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
         let mut out = std::io::stdout().lock();
-        for e in &r.errors {
-            writeln!(
-                out,
-                "错误\t{}\t第{}行\t{}列\t{}\t{}\t{}",
-                e.sheet,
-                e.row,
-                e.column.as_deref().unwrap_or("-"),
-                e.header.as_deref().unwrap_or("-"),
-                e.value.as_deref().unwrap_or(""),
-                e.message()
-            )?;
-        }
+        crate::commands::write_cells(&mut out, "错误", &r.errors)?;
         for l in r.summary.lines() {
             writeln!(out, "{l}")?;
         }
