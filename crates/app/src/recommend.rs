@@ -115,8 +115,13 @@ impl Searcher {
             if n.org_id == a.org_id {
                 continue;
             }
-            let (score, reasons) =
-                rerank_need(&n.record.0, f64::from(h.score) / best, &h.matched, r);
+            let (score, reasons) = rerank_need(
+                &n.record.0,
+                f64::from(h.score) / best,
+                &h.matched,
+                r,
+                (Some(&n.org_code), Some(&a.org_code)),
+            );
             out.push(NeedMatch {
                 url: format!("/needs/{}", n.id),
                 id: n.id,

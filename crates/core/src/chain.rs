@@ -359,17 +359,25 @@ pub fn three_years_to(to: NaiveDate) -> (NaiveDate, NaiveDate) {
 /// Re-ranks a need retrieved for an achievement (the university side's reverse
 /// match): the same feature rules as [`crate::matchmaking::rerank`], read from
 /// the other end — the achievement is the candidate, the need the query.
+/// `codes` are the need's and the achievement's owners' 统一社会信用代码 (the
+/// region feature; `None` leaves it out).
 pub fn rerank_need(
     need: &crate::matchmaking::Need,
     text: f64,
     matched: &[String],
     a: &crate::matchmaking::Achievement,
+    codes: (Option<&str>, Option<&str>),
 ) -> (f64, Vec<String>) {
     let fields: Vec<String> = a.field.iter().cloned().collect();
-    crate::matchmaking::rerank(
+    crate::matchmaking::rerank_with(
         need,
         text,
         matched,
+        &crate::matchmaking::Extras {
+            expansions: &[],
+            need_org_code: codes.0,
+            candidate_org_code: codes.1,
+        },
         &crate::matchmaking::Candidate {
             fields: &fields,
             maturity: a.maturity,
@@ -526,7 +534,7 @@ mod tests {
         }
         .parse()
         .unwrap();
-        let (score, reasons) = rerank_need(&need, 1.0, &["高锰钢".into()], &a);
+        let (score, reasons) = rerank_need(&need, 1.0, &["高锰钢".into()], &a, (None, None));
         // The forward weights (docs/matchmaking-scoring.md): 0.70 text + 0.12
         // field + 0.03 pilot + 0.04 budget + 0.02 mode.
         assert_eq!(score, 0.91);
@@ -537,7 +545,7 @@ mod tests {
         let mut far = need.clone();
         far.field = Some("农业".into());
         far.budget = Some(Money::from_fen(10 * 1_000_000));
-        let (lower, _) = rerank_need(&far, 1.0, &[], &a);
+        let (lower, _) = rerank_need(&far, 1.0, &[], &a, (None, None));
         assert!(lower < score);
     }
 

@@ -758,6 +758,12 @@ store_test!(
             "{:?}",
             r[0].reasons
         );
+        // Both owners' credit codes are registered in 重庆 (50…).
+        assert!(
+            r[0].reasons.iter().any(|x| x == "同在重庆市"),
+            "{:?}",
+            r[0].reasons
+        );
         assert!(matches!(
             s.needs_for_achievement(&w.app, &w.e2, &w.achievement, 5)
                 .await,
