@@ -106,10 +106,24 @@ impl Searcher {
             .hits
             .first()
             .map_or(1.0, |h| f64::from(h.score).max(1e-9));
+        let ids: Vec<String> = hits
+            .hits
+            .iter()
+            .map(|h| {
+                h.id.split_once(':')
+                    .map_or(h.id.as_str(), |(_, id)| id)
+                    .to_owned()
+            })
+            .collect();
+        let mut needs: std::collections::HashMap<String, _> = db
+            .needs_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|n| (n.id.clone(), n))
+            .collect();
         let mut out = Vec::new();
-        for h in hits.hits {
-            let id = h.id.split_once(':').map_or(h.id.as_str(), |(_, id)| id);
-            let Some(n) = db.need(id).await? else {
+        for (h, id) in hits.hits.into_iter().zip(&ids) {
+            let Some(n) = needs.remove(id) else {
                 continue;
             };
             if n.org_id == a.org_id {

@@ -227,7 +227,7 @@ pub fn schedule(inst: &Instance) -> Result<Schedule, Vec<FieldError>> {
         g.improve(&p, &order);
         let better = match &best {
             None => true,
-            Some(b) => g.key(&p) > b.key(&p),
+            Some(b) => g.key() > b.key(),
         };
         if better {
             best = Some(g);
@@ -626,7 +626,7 @@ impl Grid {
     }
 
     /// (mutual placed, requested placed): larger is better.
-    fn key(&self, _p: &Prepared<'_>) -> (usize, usize) {
+    fn key(&self) -> (usize, usize) {
         self.placed
     }
 
@@ -846,7 +846,7 @@ impl Grid {
                 }
                 waiting.sort_unstable_by_key(|&k| pos[k]);
                 waiting.dedup();
-                let before = self.key(p);
+                let before = self.key();
                 for &first in &waiting {
                     self.mark();
                     self.take(p, m);
@@ -857,7 +857,7 @@ impl Grid {
                             }
                         }
                         let _ = self.place(p, m) || self.repair(p, m);
-                        if self.key(p) > before {
+                        if self.key() > before {
                             gained = true;
                             break;
                         }
@@ -1294,7 +1294,7 @@ mod tests {
         let free: Vec<usize> = (0..p.pairs.len()).collect();
         fn go(p: &Prepared<'_>, g: &mut Grid, rest: &[usize], best: &mut (usize, usize)) {
             let Some((&k, rest)) = rest.split_first() else {
-                *best = (*best).max(g.key(p));
+                *best = (*best).max(g.key());
                 return;
             };
             go(p, g, rest, best);

@@ -326,9 +326,12 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let (top, total, facet_counts) = searcher.search(&full, &(top, Count, facet_collector))?;
 
-        let mut hits = Vec::with_capacity(limit);
-        for (score, addr) in top.into_iter().take(limit) {
-            if let Some(hit) = self.hit(&searcher, addr, score, &toks)? {
+        let top: Vec<(f32, DocAddress)> = top.into_iter().take(limit).collect();
+        let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+        let matched = self.matched_terms(&searcher, &addrs, &toks)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for ((score, addr), matched) in top.into_iter().zip(matched) {
+            if let Some(hit) = self.hit_with(&searcher, addr, score, matched)? {
                 hits.push(hit);
             }
         }
@@ -551,20 +554,6 @@ impl SearchIndex {
             ));
         }
         Box::new(BooleanQuery::new(clauses))
-    }
-
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-        score: f32,
-        toks: &[Tok],
-    ) -> Result<Option<Hit>, SearchError> {
-        let matched = self
-            .matched_terms(searcher, &[addr], toks)?
-            .pop()
-            .unwrap_or_default();
-        self.hit_with(searcher, addr, score, matched)
     }
 
     /// A hit for a document whose matched query tokens are known.

@@ -214,6 +214,15 @@ impl TryFrom<ExpertRow> for Stored<Expert> {
     }
 }
 
+/// `SELECT cols FROM table JOIN organisation … WHERE id IN ($1, …, $n)`.
+fn by_ids_sql(cols: &str, table: &str, org_col: &str, id_col: &str, n: usize) -> String {
+    format!(
+        "SELECT {cols} FROM {table} JOIN organisation o ON o.organisation_id = {org_col} \
+         WHERE {id_col} IN ({})",
+        placeholders(n)
+    )
+}
+
 const NEED_COLS: &str = "n.need_id, n.organisation_id, o.name AS org_name, o.credit_code AS org_code, n.title, n.description, n.indicators, \
     n.problem, n.basis, n.budget_fen, n.modes, n.field, n.keywords, n.deadline, n.status, n.created_at, n.updated_at";
 const ACH_COLS: &str = "a.achievement_id, a.organisation_id, o.name AS org_name, o.credit_code AS org_code, a.title, a.summary, a.inventors, \
@@ -587,10 +596,12 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {ACH_COLS} FROM achievement a JOIN organisation o ON o.organisation_id = a.organisation_id \
-             WHERE a.achievement_id IN ({})",
-            placeholders(ids.len())
+        let sql = by_ids_sql(
+            ACH_COLS,
+            "achievement a",
+            "a.organisation_id",
+            "a.achievement_id",
+            ids.len(),
         );
         let rows: Vec<AchievementRow> = with_conn!(self, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql));
@@ -600,15 +611,37 @@ impl Db {
         rows.into_iter().map(Stored::try_from).collect()
     }
 
+    /// Needs by id, in one query (ids not found are left out).
+    pub async fn needs_by_ids(&mut self, ids: &[String]) -> Result<Vec<StoredNeed>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = by_ids_sql(
+            NEED_COLS,
+            "need n",
+            "n.organisation_id",
+            "n.need_id",
+            ids.len(),
+        );
+        let rows: Vec<NeedRow> = with_conn!(self, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql));
+            for id in ids { q = q.bind(id.as_str()); }
+            q.fetch_all(&mut *c).await
+        })?;
+        rows.into_iter().map(StoredNeed::try_from).collect()
+    }
+
     /// Experts by id, in one query (ids not found are left out).
     pub async fn experts_by_ids(&mut self, ids: &[String]) -> Result<Vec<Stored<Expert>>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {EXP_COLS} FROM expert e JOIN organisation o ON o.organisation_id = e.organisation_id \
-             WHERE e.expert_id IN ({})",
-            placeholders(ids.len())
+        let sql = by_ids_sql(
+            EXP_COLS,
+            "expert e",
+            "e.organisation_id",
+            "e.expert_id",
+            ids.len(),
         );
         let rows: Vec<ExpertRow> = with_conn!(self, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql));
