@@ -20,7 +20,9 @@
 //! ```
 
 pub mod chain;
+pub mod challenge;
 pub mod concepts;
+pub mod contract;
 pub mod credit;
 pub mod credit_code;
 pub mod date;

@@ -13,7 +13,22 @@ pub const FEN_PER_WAN: i64 = 1_000_000;
 
 /// An amount of money in fen (0.01 元). Negative amounts are allowed (losses,
 /// reversals); whether a field may be negative is the field's rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+///
+/// Serialized as the bare integer number of fen.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Money(i64);
 
 /// Why a decimal number could not be read.
