@@ -40,6 +40,7 @@ pub mod messages;
 pub mod money;
 pub mod org;
 pub mod period;
+pub mod platform;
 pub mod qualification;
 pub mod role;
 pub mod schedule;

@@ -69,6 +69,7 @@ pub fn template(code: &str) -> &'static str {
         "challenge_milestone_not_reviewed" => "里程碑“{milestone}”尚未考核通过，不能拨付这一期资金",
         "challenge_not_awaiting_acceptance" => "项目当前为“{stage}”，不能验收",
         "challenge_kpi_count" => "应逐项填写{expected}项考核指标的实测值",
+        "platform_target_positive" => "目标值应大于零",
         "loan_term_too_long" => "贷款期限不超过{max}个月",
         "loan_repay_before_start" => "还款日期早于放款日（{start}）",
         "loan_repay_too_much" => "还款金额超过剩余本金（{outstanding}）",
