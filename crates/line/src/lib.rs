@@ -3,4 +3,6 @@
 //!
 //! No HTTP, no SQL: the app layer drives this crate and stores what it delivers.
 
+pub mod client;
 pub mod op;
+pub mod sim;

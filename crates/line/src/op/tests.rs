@@ -441,7 +441,7 @@ fn framing_handles_split_merged_and_garbage() {
         "a 21-byte keep-alive is framed"
     );
     let mut buf = FrameBuffer::new();
-    buf.extend(b"00209999            X\000209999            \0");
+    buf.extend(b"00209999            X\x0000209999            \x00");
     assert!(matches!(
         buf.next_chunk(),
         Some(Chunk::Garbage { skipped: 22, .. })
