@@ -155,6 +155,28 @@ pub(crate) fn text_value(raw: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(trimmed).into_owned())
 }
 
+/// Appends `value` as exactly `len` zero-padded digits; false (nothing written) when it
+/// needs more.
+pub(crate) fn push_digits(out: &mut Vec<u8>, mut value: u64, len: usize) -> bool {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + u8::try_from(value % 10).unwrap_or(0);
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    let used = digits.len() - i;
+    if used > len {
+        return false;
+    }
+    out.resize(out.len() + len - used, b'0');
+    out.extend_from_slice(&digits[i..]);
+    true
+}
+
 /// Builds the data field of one frame.
 pub(crate) struct Writer {
     pub(crate) buf: Vec<u8>,
@@ -189,11 +211,9 @@ impl Writer {
         value: u64,
         len: usize,
     ) -> Result<&mut Self, EncodeError> {
-        let text = format!("{value:0len$}");
-        if text.len() != len {
+        if !push_digits(&mut self.buf, value, len) {
             return Err(self.err(field, Problem::TooWide));
         }
-        self.buf.extend_from_slice(text.as_bytes());
         Ok(self)
     }
 
@@ -235,7 +255,18 @@ impl Writer {
         if !value.is_valid() {
             return Err(self.err(field, Problem::BadTimestamp));
         }
-        self.buf.extend_from_slice(value.to_string().as_bytes());
+        let b = &mut self.buf;
+        push_digits(b, u64::from(value.year), 4);
+        b.push(b'-');
+        push_digits(b, u64::from(value.month), 2);
+        b.push(b'-');
+        push_digits(b, u64::from(value.day), 2);
+        b.push(b':');
+        push_digits(b, u64::from(value.hour), 2);
+        b.push(b':');
+        push_digits(b, u64::from(value.minute), 2);
+        b.push(b':');
+        push_digits(b, u64::from(value.second), 2);
         Ok(self)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::HEADER_LEN;
 use super::error::{DecodeError, Problem};
-use super::field::parse_digits;
+use super::field::{parse_digits, push_digits};
 
 /// Header fields other than the length and the MID (which follow from the message).
 ///
@@ -98,9 +98,9 @@ impl Header {
 
     /// Writes the 20 header bytes for a frame of `length` bytes (NUL excluded).
     pub(crate) fn write(&self, mid: u16, length: usize, out: &mut Vec<u8>) {
-        out.extend_from_slice(
-            format!("{length:04}{mid:04}{:03}", self.revision.min(999)).as_bytes(),
-        );
+        push_digits(out, u64::try_from(length.min(9999)).unwrap_or(0), 4);
+        push_digits(out, u64::from(mid), 4);
+        push_digits(out, u64::from(self.revision.min(999)), 3);
         out.push(if self.no_ack { b'1' } else { b'0' });
         for (value, width) in [
             (self.station_id, 2),
@@ -111,11 +111,8 @@ impl Header {
         ] {
             match value {
                 Some(n) => {
-                    let text = format!("{n:0width$}");
                     // A value wider than its field cannot be sent: write spaces (unused).
-                    if text.len() == width {
-                        out.extend_from_slice(text.as_bytes());
-                    } else {
+                    if !push_digits(out, u64::from(n), width) {
                         out.resize(out.len() + width, b' ');
                     }
                 }
