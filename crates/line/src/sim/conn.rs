@@ -45,6 +45,8 @@ pub(crate) async fn serve(
     let mut reader = FrameReader::new(rd);
     let inactivity = shared.lock().config.inactivity_timeout;
     let mut last_rx = Instant::now();
+    let mut pushed = shared.pushed.subscribe();
+    pushed.mark_unchanged();
     let reason = loop {
         if let Err(e) = conn.push_next().await {
             break e;
@@ -67,7 +69,7 @@ pub(crate) async fn serve(
                     Err(_) => break "read error",
                 }
             }
-            _ = shared.pushed.notified() => {}
+            _ = pushed.changed() => {}
             _ = sleep_until(last_rx + inactivity) => {
                 shared.lock().stats.inactivity_closes += 1;
                 break "inactivity timeout";

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::op::{
@@ -192,7 +192,8 @@ pub(crate) struct Controller {
 
 pub(crate) struct Shared {
     pub(crate) controller: Mutex<Controller>,
-    pub(crate) pushed: Notify,
+    /// Bumped whenever results are queued; each connection watches it.
+    pub(crate) pushed: watch::Sender<u64>,
     pub(crate) control: Mutex<Option<(u64, mpsc::UnboundedSender<Control>)>>,
 }
 
@@ -232,7 +233,7 @@ impl Simulator {
         };
         let shared = Arc::new(Shared {
             controller: Mutex::new(controller),
-            pushed: Notify::new(),
+            pushed: watch::Sender::new(0),
             control: Mutex::new(None),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
@@ -297,7 +298,7 @@ impl SimHandle {
             let mut c = self.shared.lock();
             (0..n).map(|_| c.produce()).collect()
         };
-        self.shared.pushed.notify_one();
+        self.shared.pushed.send_modify(|n| *n = n.wrapping_add(1));
         out
     }
 
@@ -314,7 +315,7 @@ impl SimHandle {
             c.next_id = result.tightening_id.wrapping_add(1);
             c.record(result);
         }
-        self.shared.pushed.notify_one();
+        self.shared.pushed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Every result the controller holds, oldest first.

@@ -237,7 +237,7 @@ async fn a_malformed_result_is_acknowledged_and_recovered() {
 }
 
 #[tokio::test]
-async fn keep_alive_holds_the_connection_and_silence_breaks_it() {
+async fn keep_alive_holds_the_connection() {
     let sim = sim(SimConfig {
         inactivity_timeout: Duration::from_millis(500),
         ..fast_sim()
@@ -301,4 +301,70 @@ async fn commands_fail_fast_while_disconnected() {
         Err(CommandFailed::NotConnected)
     );
     client.shutdown().await;
+}
+
+/// A controller that completes the start-up and then never answers again.
+async fn mute_controller() -> (std::net::SocketAddr, tokio::task::JoinHandle<usize>) {
+    use kechuang_line::op::framing::{Chunk, FrameReader};
+    use kechuang_line::op::{CommStartAck, CommandError, Frame, Message};
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let task = tokio::spawn(async move {
+        let mut accepted = 0;
+        while let Ok((stream, _)) = listener.accept().await {
+            accepted += 1;
+            let (rd, mut wr) = stream.into_split();
+            let mut rd = FrameReader::new(rd);
+            while let Ok(Some(Chunk::Frame(raw))) = rd.next_chunk().await {
+                let reply = match Frame::decode(&raw).expect("client frames decode").message {
+                    Message::CommStart(_) => Message::CommStartAck(CommStartAck::default()),
+                    Message::OldResultRequest { .. } => Message::CommandError(CommandError {
+                        mid: 64,
+                        error: ErrorCode::TIGHTENING_ID_NOT_FOUND,
+                    }),
+                    Message::ResultSubscribe => Message::CommandAccepted { mid: 60 },
+                    _ => continue, // keep-alives go unanswered
+                };
+                wr.write_all(&Frame::new(reply).encode().expect("encodes"))
+                    .await
+                    .expect("write");
+            }
+            if accepted == 2 {
+                break;
+            }
+        }
+        accepted
+    });
+    (addr, task)
+}
+
+#[tokio::test]
+async fn a_silent_controller_is_dropped_and_reconnected() {
+    let (addr, controller) = mute_controller().await;
+    let mut config = kechuang_line::client::ClientConfig::new(addr.to_string());
+    config.keep_alive = Duration::from_millis(100);
+    config.response_timeout = Duration::from_millis(200);
+    config.reconnect_min = Duration::from_millis(20);
+    let (client, mut rx) = Client::spawn(config);
+    connected(&mut rx).await;
+    let t0 = tokio::time::Instant::now();
+    match next_event(&mut rx).await {
+        Event::Disconnected { reason } => assert!(reason.contains("silent"), "{reason}"),
+        other => panic!("expected Disconnected, got {other:?}"),
+    }
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    assert!(client.stats().keep_alives_sent >= 1);
+    connected(&mut rx).await;
+    assert_eq!(client.stats().connections, 2);
+    client.shutdown().await;
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), controller)
+            .await
+            .expect("ends")
+            .expect("task"),
+        2
+    );
 }
