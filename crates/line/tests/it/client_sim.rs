@@ -239,17 +239,19 @@ async fn a_malformed_result_is_acknowledged_and_recovered() {
 #[tokio::test]
 async fn keep_alive_holds_the_connection() {
     let sim = sim(SimConfig {
-        inactivity_timeout: Duration::from_millis(500),
+        inactivity_timeout: Duration::from_millis(1000),
         ..fast_sim()
     })
     .await;
     let mut config = fast_client(&sim);
+    config.keep_alive = Duration::from_millis(100);
     config.latest_check = Duration::from_secs(60);
     let (client, mut rx) = Client::spawn(config);
     connected(&mut rx).await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(sim.stats().inactivity_closes, 0, "keep-alive every 200 ms");
-    assert!(client.stats().keep_alives_sent >= 4);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(sim.stats().inactivity_closes, 0, "keep-alive every 100 ms");
+    let sent = client.stats().keep_alives_sent;
+    assert!(sent >= 5, "{sent} keep-alives in 2.5 s");
     assert_eq!(sim.stats().connections, 1);
     quiet(&mut rx, Duration::from_millis(10)).await;
     client.shutdown().await;
