@@ -29,9 +29,9 @@ use crate::op::{
 pub struct ClientConfig {
     /// `host:port` of the controller (default port 4545).
     pub addr: String,
-    /// MID 0002 revision asked for first; stepped down on error 97.
+    /// MID 0002 revision asked for first (at most 3); stepped down on error 97.
     pub comm_revision: u16,
-    /// MID 0061 revision subscribed first; stepped down on error 97.
+    /// MID 0061 revision subscribed first (at most 3); stepped down on error 97.
     pub result_revision: u16,
     /// Send MID 9999 after this long without sending anything.
     pub keep_alive: Duration,

@@ -15,7 +15,9 @@ use super::{
     ClientConfig, ClientStats, Cmd, CommandFailed, Delivery, Event, Tightening, command_error,
 };
 use crate::op::framing::{Chunk, FrameReader};
-use crate::op::{CommandError, ErrorCode, Frame, Header, Message, mid, peek_mid};
+use crate::op::{
+    CommStartAck, CommandError, ErrorCode, Frame, Header, Message, TighteningResult, mid, peek_mid,
+};
 
 /// Why a session ended.
 enum End {
@@ -37,9 +39,12 @@ pub(crate) async fn run(
     stats: Arc<Mutex<ClientStats>>,
 ) {
     let mut track = Track::new(config.resume_after, config.max_recover);
+    // Never ask for a revision this codec cannot decode.
     let mut neg = Negotiated {
-        comm_revision: config.comm_revision.max(1),
-        result_revision: config.result_revision.max(1),
+        comm_revision: config.comm_revision.clamp(1, CommStartAck::MAX_REVISION),
+        result_revision: config
+            .result_revision
+            .clamp(1, TighteningResult::MAX_REVISION),
     };
     let mut backoff = config.reconnect_min;
     loop {

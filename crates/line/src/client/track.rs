@@ -184,6 +184,41 @@ mod tests {
         assert_eq!(t.next_missing(false), Some(12));
     }
 
+    proptest::proptest! {
+        /// Whatever order and repetition results come in (pushes, resends, recoveries),
+        /// each ID is delivered once, and every ID between the first and the highest is
+        /// either delivered or missing (to be recovered).
+        #[test]
+        fn delivered_once_and_nothing_unaccounted(
+            arrivals in proptest::collection::vec((1u32..60, proptest::bool::ANY), 1..200),
+        ) {
+            let mut t = Track::new(None, 1000);
+            let mut delivered = Vec::new();
+            for (id, live) in arrivals {
+                if live {
+                    t.pushed(id);
+                }
+                let (verdict, lost) = t.arrive(id);
+                proptest::prop_assert!(lost.is_empty());
+                if verdict == Verdict::Deliver {
+                    delivered.push(id);
+                }
+            }
+            let mut unique = delivered.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            proptest::prop_assert_eq!(unique.len(), delivered.len(), "an ID delivered twice");
+            let first = delivered[0];
+            let high = t.high().unwrap_or(0);
+            for id in first..=high {
+                proptest::prop_assert!(unique.binary_search(&id).is_ok() || t.missing.contains(&id), "{} unaccounted", id);
+            }
+            for id in &t.missing {
+                proptest::prop_assert!(unique.binary_search(id).is_err());
+            }
+        }
+    }
+
     #[test]
     fn resume_point_and_recover_limit() {
         let mut t = Track::new(Some(100), 5);
