@@ -196,3 +196,82 @@ fn session_messages() {
         "{m:?}"
     );
 }
+
+mod generated {
+    use kechuang_line::op::{
+        BatchStatus, Frame, LimitStatus, Message, TighteningResult, TighteningStatus, Timestamp,
+        Torque,
+    };
+    use open_protocol::Message as Peer;
+    use open_protocol::decode::Decoder;
+    use proptest::prelude::*;
+
+    /// Not empty: the crate panics (subtract overflow) on an all-space text field.
+    fn text(max: usize) -> impl Strategy<Value = String> {
+        proptest::string::string_regex(&format!("[!-~][ -~]{{0,{}}}", max - 1))
+            .expect("regex")
+            .prop_map(|s| s.trim_end().to_owned())
+    }
+
+    fn limit() -> impl Strategy<Value = LimitStatus> {
+        prop_oneof![
+            Just(LimitStatus::Low),
+            Just(LimitStatus::Ok),
+            Just(LimitStatus::High)
+        ]
+    }
+
+    prop_compose! {
+        fn result()(
+            cell_id in 0u16..10_000, channel_id in 0u8..100, name in text(25), vin in text(25),
+            job_id in 0u16..100, pset_id in 0u16..1000, batch in (0u16..10_000, 0u16..10_000),
+            ok in any::<bool>(), torque_status in limit(), angle_status in limit(),
+            batch_status in 0u8..3,
+            torques in proptest::array::uniform4(0u32..=Torque::MAX_CENTI_NM),
+            angles in proptest::array::uniform4(0u32..65_536),
+            // hours 4-23: the crate reads local time, clear of daylight-saving gaps
+            t in (2000u16..2090, 1u8..=12, 1u8..=28, 4u8..24, 0u8..60, 0u8..60),
+            tightening_id in any::<u32>(),
+        ) -> TighteningResult {
+            let ts = Timestamp { year: t.0, month: t.1, day: t.2, hour: t.3, minute: t.4, second: t.5 };
+            TighteningResult {
+                cell_id, channel_id, controller_name: name, vin, job_id, pset_id,
+                batch_size: batch.0, batch_counter: batch.1,
+                tightening_status: if ok { TighteningStatus::Ok } else { TighteningStatus::Nok },
+                torque_status, angle_status,
+                torque_min: Torque::from_centi_nm(torques[0]), torque_max: Torque::from_centi_nm(torques[1]),
+                torque_target: Torque::from_centi_nm(torques[2]), torque: Torque::from_centi_nm(torques[3]),
+                angle_min: angles[0], angle_max: angles[1], angle_target: angles[2], angle: angles[3],
+                timestamp: ts, last_pset_change: ts,
+                batch_status: BatchStatus::from_digit(batch_status).expect("0..3"),
+                tightening_id, rev2: None, rev3: None,
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Generated MID 0061 revision 1 frames decode to the same values in `open-protocol`.
+        #[test]
+        fn the_peer_reads_what_we_write(r in result()) {
+            let bytes = Frame::new(Message::Result(r.clone())).encode().expect("encodes");
+            let (_, m) = Peer::decode_message(&mut Decoder::new(&bytes)).expect("peer decodes");
+            let Peer::MID0061rev1(p) = m else { panic!("{m:?}") };
+            prop_assert_eq!(p.controller_name.trim_end(), r.controller_name.as_str());
+            prop_assert_eq!(p.vin_number.trim_end(), r.vin.as_str());
+            prop_assert_eq!((p.cell_id, p.channel_id, u16::from(p.job_id), p.parameter_set_id), (r.cell_id, r.channel_id, r.job_id, r.pset_id));
+            prop_assert_eq!((p.batch_size, p.batch_counter, p.batch_status), (r.batch_size, r.batch_counter, r.batch_status.digit()));
+            prop_assert_eq!((p.tightening_status, p.torque_status, p.angle_status), (r.tightening_status.digit(), r.torque_status.digit(), r.angle_status.digit()));
+            prop_assert_eq!(
+                [p.torque_min_limit, p.torque_max_limit, p.torque_final_target, p.torque],
+                [r.torque_min, r.torque_max, r.torque_target, r.torque].map(Torque::centi_nm)
+            );
+            prop_assert_eq!(
+                [p.angle_min_limit, p.angle_max_limit, p.angle_final_target, p.angle].map(u32::from),
+                [r.angle_min, r.angle_max, r.angle_target, r.angle]
+            );
+            prop_assert_eq!(p.tightening_id, r.tightening_id);
+        }
+    }
+}
