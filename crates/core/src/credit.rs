@@ -876,7 +876,10 @@ mod tests {
         assert_eq!(y.rd_expense_wan, dec("0.000001"));
         assert!(!y.high_tech);
         // Nothing filed yet.
-        assert_eq!(registry_inputs(&filings, &[], &[], d("2022-06-01")).revenue_wan, Decimal::ZERO);
+        assert_eq!(
+            registry_inputs(&filings, &[], &[], d("2022-06-01")).revenue_wan,
+            Decimal::ZERO
+        );
     }
 
     #[test]
@@ -889,7 +892,12 @@ mod tests {
             ..Settings::default()
         };
         bad.rule.warning_bp = 900;
-        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["line_table", "breaker_bp"]);
         assert_eq!(line_table("2017"), Some(LineTable::y2017()));
     }

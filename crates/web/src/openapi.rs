@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;

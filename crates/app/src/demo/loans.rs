@@ -187,7 +187,9 @@ async fn post(
     now: i64,
 ) -> AppResult<String> {
     let id = kechuang_store::new_id();
-    let once = (t.kind() == TxKind::Compensation).then_some(basis).flatten();
+    let once = (t.kind() == TxKind::Compensation)
+        .then_some(basis)
+        .flatten();
     let event = json!({
         "key": t.key(), "kind": t.kind().as_str(), "amount_fen": t.amount_fen(),
         "postings": t.postings(), "basis": basis, "memo": memo, "reverses": null,
@@ -299,9 +301,20 @@ pub(crate) async fn write(
     }
     // Steer the snapshot's principal and leverage to the published figures.
     let snap = targets::LOANS_COUNT;
-    let mut units: Vec<i64> = plan[..snap].iter().map(|p| p.amount_fen / UNIT_FEN).collect();
-    let lines: Vec<i64> = plan[..snap].iter().map(|p| p.eval.line_fen / UNIT_FEN).collect();
-    steer(&mut rng, &mut units, &lines, targets::LOANS_AMOUNT_FEN / UNIT_FEN)?;
+    let mut units: Vec<i64> = plan[..snap]
+        .iter()
+        .map(|p| p.amount_fen / UNIT_FEN)
+        .collect();
+    let lines: Vec<i64> = plan[..snap]
+        .iter()
+        .map(|p| p.eval.line_fen / UNIT_FEN)
+        .collect();
+    steer(
+        &mut rng,
+        &mut units,
+        &lines,
+        targets::LOANS_AMOUNT_FEN / UNIT_FEN,
+    )?;
     for (p, u) in plan.iter_mut().zip(&units) {
         p.amount_fen = u * UNIT_FEN;
     }
@@ -321,7 +334,8 @@ pub(crate) async fn write(
     }
     for p in plan[snap..].iter_mut() {
         if rng.chance(0.75) {
-            p.leveraged_fen = (p.amount_fen / FEN_PER_WAN) * rng.between(50, 150) / 100 * FEN_PER_WAN;
+            p.leveraged_fen =
+                (p.amount_fen / FEN_PER_WAN) * rng.between(50, 150) / 100 * FEN_PER_WAN;
         }
     }
     // The overdue loans: drawn after the snapshot, due before the horizon with
@@ -378,7 +392,8 @@ pub(crate) async fn write(
             ));
             v.insert(c.id);
         }
-        let decided_on = (p.start - chrono::TimeDelta::days(rng.between(0, 4))).max(p.eval.evaluated_on);
+        let decided_on =
+            (p.start - chrono::TimeDelta::days(rng.between(0, 4))).max(p.eval.evaluated_on);
         let d = DecisionRecord {
             id: kechuang_store::new_id(),
             evaluation_id: p.eval.id.clone(),
@@ -419,7 +434,10 @@ pub(crate) async fn write(
             rate_bp: p.rate_bp,
             start_on: p.start,
             end_on: end,
-            purpose: Some(rng.pick(&["研发投入", "设备购置", "流动资金", "技术改造", "新产品试制"]).to_string()),
+            purpose: Some(
+                rng.pick(&["研发投入", "设备购置", "流动资金", "技术改造", "新产品试制"])
+                    .to_string(),
+            ),
             leveraged_fen: p.leveraged_fen,
             service_fee_fen: p.amount_fen / 200,
             over_line_reason: None,
@@ -445,7 +463,11 @@ pub(crate) async fn write(
                 reps.push((p.start + Months::new(6), 333_333, core.interest(182).fen()));
             }
         } else if end <= HORIZON {
-            reps.push((end, p.amount_fen, core.interest((end - p.start).num_days() as u32).fen()));
+            reps.push((
+                end,
+                p.amount_fen,
+                core.interest((end - p.start).num_days() as u32).fen(),
+            ));
         } else {
             let mut y = 1;
             while p.start + Months::new(12 * y) <= HORIZON {
@@ -503,7 +525,14 @@ pub(crate) async fn write(
             bank_id: banks[b].0.clone(),
             approved: false,
             amount_fen: 0,
-            reason: Some(rng.pick(&["经营现金流不足，暂不授信", "存在未结清的逾期记录", "申请用途与研发无关"]).to_string()),
+            reason: Some(
+                rng.pick(&[
+                    "经营现金流不足，暂不授信",
+                    "存在未结清的逾期记录",
+                    "申请用途与研发无关",
+                ])
+                .to_string(),
+            ),
             decided_on: start,
             decided_at: now,
             decided_by: ACTOR.into(),
@@ -572,7 +601,8 @@ pub(crate) async fn write(
             json!({"loan_id": c.loan_id, "principal_fen": c.principal_fen, "fund_fen": c.fund_fen, "city_fen": c.city_fen, "district_fen": c.district_fen}),
         ));
         if n == 0 {
-            let to = Account::new(AccountKind::Bank, bank_id.as_str()).map_err(|e| err(e.to_string()))?;
+            let to = Account::new(AccountKind::Bank, bank_id.as_str())
+                .map_err(|e| err(e.to_string()))?;
             tx.ensure_ledger_account(&to, bank_name, Some(bank_id.as_str()), now)
                 .await?;
             let basis = claim_basis(&c.id);
@@ -584,8 +614,18 @@ pub(crate) async fn write(
                 c.fund_fen,
             )
             .map_err(|e| err(format!("{e:?}")))?;
-            let tx_id = post(tx, &pay, Some(&basis), Some("知识价值信用贷款风险补偿"), now).await?;
-            if !tx.mark_claim_paid(&c.id, &c.loan_id, &tx_id, now, ACTOR).await? {
+            let tx_id = post(
+                tx,
+                &pay,
+                Some(&basis),
+                Some("知识价值信用贷款风险补偿"),
+                now,
+            )
+            .await?;
+            if !tx
+                .mark_claim_paid(&c.id, &c.loan_id, &tx_id, now, ACTOR)
+                .await?
+            {
                 return Err(err("claim not paid".into()));
             }
             events.push(event(

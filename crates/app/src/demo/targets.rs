@@ -100,4 +100,5 @@ pub(crate) const LOANS_PER_YEAR: [(i32, usize); 6] = [
 ];
 /// Loans after the snapshot, per year (2023: November and December; 2026: up to
 /// June).
-pub(crate) const LOANS_AFTER: [(i32, usize); 4] = [(2023, 18), (2024, 120), (2025, 130), (2026, 60)];
+pub(crate) const LOANS_AFTER: [(i32, usize); 4] =
+    [(2023, 18), (2024, 120), (2025, 130), (2026, 60)];

@@ -556,8 +556,7 @@ fn evaluation_event(actor: &str, r: &CreditEvaluationRecord) -> NewEvent {
 /// its line table): the same score, grade, line and items, or an error saying
 /// why it cannot be reproduced.
 pub fn reproduce(r: &CreditEvaluationRecord) -> AppResult<credit::Evaluation> {
-    let x: Inputs =
-        serde_json::from_str(&r.inputs).map_err(|e| AppError::Internal(e.into()))?;
+    let x: Inputs = serde_json::from_str(&r.inputs).map_err(|e| AppError::Internal(e.into()))?;
     let table = credit::line_table(&r.line_table)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("line table {}", r.line_table)))?;
     Ok(credit::evaluate(&Model::default(), &table, &x))
@@ -640,7 +639,12 @@ fn own_org(actor: &Actor) -> Option<&str> {
 }
 
 /// Whether the actor may read evaluations of `org` today.
-async fn may_read_org(db: &mut Db, actor: &Actor, org: &OrgId, today: NaiveDate) -> AppResult<bool> {
+async fn may_read_org(
+    db: &mut Db,
+    actor: &Actor,
+    org: &OrgId,
+    today: NaiveDate,
+) -> AppResult<bool> {
     if actor.is_bureau() {
         return Ok(true);
     }
@@ -861,14 +865,13 @@ fn text(s: &str, field: &str, required: bool) -> Result<Option<String>, FieldErr
 pub async fn decide(app: &App, actor: &Actor, input: &DecisionInput) -> AppResult<DecisionView> {
     let bank = bank_of(actor)?;
     let today = app.today();
-    let reason = text(&input.reason, "reason", !input.approve)
-        .map_err(|e| {
-            if input.approve {
-                e
-            } else {
-                FieldError::new("reason", "credit_reason_required")
-            }
-        })?;
+    let reason = text(&input.reason, "reason", !input.approve).map_err(|e| {
+        if input.approve {
+            e
+        } else {
+            FieldError::new("reason", "credit_reason_required")
+        }
+    })?;
     let mut tx = app.store.begin().await?;
     let e = tx
         .credit_evaluation(input.evaluation_id.trim())
@@ -910,7 +913,8 @@ pub async fn decide(app: &App, actor: &Actor, input: &DecisionInput) -> AppResul
             );
         } else if input.amount_fen > e.line_fen && reason.is_none() {
             errs.push(
-                FieldError::new("reason", "credit_over_line").with("line", Money::from_fen(e.line_fen)),
+                FieldError::new("reason", "credit_over_line")
+                    .with("line", Money::from_fen(e.line_fen)),
             );
         }
     }
@@ -1010,7 +1014,10 @@ pub async fn record_loan(app: &App, actor: &Actor, input: &LoanInput) -> AppResu
         .ok()
         .flatten();
     if input.service_fee_fen < 0 {
-        errs.push(FieldError::new("service_fee_fen", "value_negative").with("value", input.service_fee_fen));
+        errs.push(
+            FieldError::new("service_fee_fen", "value_negative")
+                .with("value", input.service_fee_fen),
+        );
     }
     let rate_bp = u32::try_from(input.rate_bp).unwrap_or(u32::MAX);
     if let (Some(start), Some(end)) = (start, end) {
@@ -1034,7 +1041,11 @@ pub async fn record_loan(app: &App, actor: &Actor, input: &LoanInput) -> AppResu
         }
     } else {
         if input.amount_fen <= 0 {
-            errs.push(FieldError::new("amount_fen", "loan_amount_range").with("value", Money::from_fen(input.amount_fen)).with("max", Money::from_fen(kechuang_core::loan::MAX_LOAN_FEN)));
+            errs.push(
+                FieldError::new("amount_fen", "loan_amount_range")
+                    .with("value", Money::from_fen(input.amount_fen))
+                    .with("max", Money::from_fen(kechuang_core::loan::MAX_LOAN_FEN)),
+            );
         }
         if rate_bp == 0 || rate_bp > kechuang_core::loan::MAX_RATE_BP {
             errs.push(FieldError::new("rate_bp", "loan_rate_range").with("max", "24%"));
@@ -1047,7 +1058,10 @@ pub async fn record_loan(app: &App, actor: &Actor, input: &LoanInput) -> AppResu
         .filter(|d| d.bank_id == bank)
         .ok_or(AppError::NotFound)?;
     if !d.approved {
-        return Err(AppError::Conflict(FieldError::new("decision_id", "credit_decision_declined")));
+        return Err(AppError::Conflict(FieldError::new(
+            "decision_id",
+            "credit_decision_declined",
+        )));
     }
     let e = tx
         .credit_evaluation(&d.evaluation_id)
@@ -1086,7 +1100,10 @@ pub async fn record_loan(app: &App, actor: &Actor, input: &LoanInput) -> AppResu
     match tx.insert_loan(&l).await {
         Ok(()) => {}
         Err(e) if e.is_conflict("loan_decision_key") => {
-            return Err(AppError::Conflict(FieldError::new("decision_id", "credit_decision_used")));
+            return Err(AppError::Conflict(FieldError::new(
+                "decision_id",
+                "credit_decision_used",
+            )));
         }
         Err(e) => return Err(e.into()),
     }
@@ -1147,7 +1164,12 @@ pub async fn loans(app: &App, actor: &Actor, on: Option<NaiveDate>) -> AppResult
 }
 
 /// One loan with its repayments (404 when not the actor's).
-pub async fn loan(app: &App, actor: &Actor, id: &str, on: Option<NaiveDate>) -> AppResult<LoanView> {
+pub async fn loan(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    on: Option<NaiveDate>,
+) -> AppResult<LoanView> {
     let mut db = app.store.read().await?;
     let l = db.loan(id).await?.ok_or(AppError::NotFound)?;
     if !may_see_loan(actor, &l) {
@@ -1155,7 +1177,10 @@ pub async fn loan(app: &App, actor: &Actor, id: &str, on: Option<NaiveDate>) -> 
     }
     let reps = db.repayments_of(&l.id).await?;
     let mut v = LoanView::of(l, on.unwrap_or_else(|| app.today()));
-    v.repayments = reps.into_iter().map(|r| RepaymentView::of(r, false)).collect();
+    v.repayments = reps
+        .into_iter()
+        .map(|r| RepaymentView::of(r, false))
+        .collect();
     Ok(v)
 }
 
@@ -1188,10 +1213,14 @@ pub async fn repay(app: &App, actor: &Actor, input: &RepayInput) -> AppResult<Re
         .map_err(|e| errs.push(e))
         .ok();
     if input.principal_fen < 0 {
-        errs.push(FieldError::new("principal_fen", "value_negative").with("value", input.principal_fen));
+        errs.push(
+            FieldError::new("principal_fen", "value_negative").with("value", input.principal_fen),
+        );
     }
     if input.interest_fen < 0 {
-        errs.push(FieldError::new("interest_fen", "value_negative").with("value", input.interest_fen));
+        errs.push(
+            FieldError::new("interest_fen", "value_negative").with("value", input.interest_fen),
+        );
     }
     if input.principal_fen == 0 && input.interest_fen == 0 {
         errs.push(FieldError::new("principal_fen", "ledger_amount_not_positive").with("value", 0));
@@ -1213,7 +1242,10 @@ pub async fn repay(app: &App, actor: &Actor, input: &RepayInput) -> AppResult<Re
         {
             Ok(RepaymentView::of(r, true))
         } else {
-            Err(AppError::Conflict(FieldError::new("key", "credit_repay_key_reused")))
+            Err(AppError::Conflict(FieldError::new(
+                "key",
+                "credit_repay_key_reused",
+            )))
         };
     }
     let mut c = core_loan(&l);
@@ -1249,7 +1281,10 @@ pub async fn repay(app: &App, actor: &Actor, input: &RepayInput) -> AppResult<Re
             ));
         }
         Err(e) if e.is_conflict("loan_repayment_key_key") => {
-            return Err(AppError::Conflict(FieldError::new("key", "credit_repay_key_reused")));
+            return Err(AppError::Conflict(FieldError::new(
+                "key",
+                "credit_repay_key_reused",
+            )));
         }
         Err(e) => return Err(e.into()),
     }
@@ -1331,7 +1366,10 @@ pub async fn claim(app: &App, actor: &Actor, loan_id: &str) -> AppResult<ClaimVi
     match tx.insert_claim(&c).await {
         Ok(()) => {}
         Err(e) if e.is_conflict("credit_claim_loan_key") => {
-            return Err(AppError::Conflict(FieldError::new("loan_id", "credit_claim_exists")));
+            return Err(AppError::Conflict(FieldError::new(
+                "loan_id",
+                "credit_claim_exists",
+            )));
         }
         Err(e) => return Err(e.into()),
     }
@@ -1360,14 +1398,23 @@ pub fn claim_basis(claim_id: &str) -> String {
 /// marked paid and the loan compensated. A replay with the same key answers the
 /// paid claim; another key for a paid claim is refused by the ledger
 /// (`ledger_basis_paid`).
-pub async fn approve_claim(app: &App, actor: &Actor, claim_id: &str, key: &str) -> AppResult<ClaimView> {
+pub async fn approve_claim(
+    app: &App,
+    actor: &Actor,
+    claim_id: &str,
+    key: &str,
+) -> AppResult<ClaimView> {
     actor.require_admin()?;
     let mut db = app.store.read().await?;
-    let c = db.credit_claim(claim_id.trim()).await?.ok_or(AppError::NotFound)?;
+    let c = db
+        .credit_claim(claim_id.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
     drop(db);
     if c.state == "rejected" {
         return Err(AppError::Conflict(
-            FieldError::new("claim_id", "credit_claim_state").with("state", claim_state_zh(&c.state)),
+            FieldError::new("claim_id", "credit_claim_state")
+                .with("state", claim_state_zh(&c.state)),
         ));
     }
     let paid = ledger::pay(
@@ -1380,7 +1427,11 @@ pub async fn approve_claim(app: &App, actor: &Actor, claim_id: &str, key: &str) 
             org_id: c.bank_id.to_string(),
             amount_fen: c.fund_fen,
             basis: claim_basis(&c.id),
-            memo: format!("知识价值信用贷款风险补偿 市级 {} 元 区级 {} 元", Amount::of(c.city_fen).yuan, Amount::of(c.district_fen).yuan),
+            memo: format!(
+                "知识价值信用贷款风险补偿 市级 {} 元 区级 {} 元",
+                Amount::of(c.city_fen).yuan,
+                Amount::of(c.district_fen).yuan
+            ),
         },
     )
     .await?;
@@ -1407,14 +1458,24 @@ pub async fn approve_claim(app: &App, actor: &Actor, claim_id: &str, key: &str) 
 pub async fn reject_claim(app: &App, actor: &Actor, claim_id: &str) -> AppResult<ClaimView> {
     actor.require_admin()?;
     let mut tx = app.store.begin().await?;
-    let c = tx.credit_claim(claim_id.trim()).await?.ok_or(AppError::NotFound)?;
+    let c = tx
+        .credit_claim(claim_id.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !tx.reject_claim(&c.id, app.now(), &actor.tag()).await? {
         return Err(AppError::Conflict(
-            FieldError::new("claim_id", "credit_claim_state").with("state", claim_state_zh(&c.state)),
+            FieldError::new("claim_id", "credit_claim_state")
+                .with("state", claim_state_zh(&c.state)),
         ));
     }
-    tx.append_event(&actor.tag(), "credit_claim", &c.id, "credit.claim_rejected", &json!({"loan_id": c.loan_id}))
-        .await?;
+    tx.append_event(
+        &actor.tag(),
+        "credit_claim",
+        &c.id,
+        "credit.claim_rejected",
+        &json!({"loan_id": c.loan_id}),
+    )
+    .await?;
     let stored = tx.credit_claim(&c.id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(stored.into())
@@ -1424,7 +1485,12 @@ pub async fn reject_claim(app: &App, actor: &Actor, claim_id: &str) -> AppResult
 pub async fn claims(app: &App, actor: &Actor) -> AppResult<Vec<ClaimView>> {
     let scope = loan_scope(actor)?;
     let mut db = app.store.read().await?;
-    Ok(db.credit_claims(scope).await?.into_iter().map(Into::into).collect())
+    Ok(db
+        .credit_claims(scope)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// The bureau's 科技金融 overview.

@@ -53,7 +53,12 @@ async fn firm(app: &App, n: u32) -> OrgId {
         .unwrap();
     for i in 0..10 {
         let input = IpInput {
-            ip_type: if i < 5 { "发明专利" } else { "实用新型" }.into(),
+            ip_type: if i < 5 {
+                "发明专利"
+            } else {
+                "实用新型"
+            }
+            .into(),
             number: format!("ZL2020{n:04}{i:04}"),
             title: format!("一种储能装置{i}"),
             granted_on: "2021-03-01".into(),
@@ -133,14 +138,20 @@ store_test!(
     an_evaluation_is_stored_with_its_inputs_explained_and_reproducible,
     |store| {
         let w = world(&store).await;
-        let e = credit::evaluate(&w.app, &admin(), &w.a, None).await.unwrap();
+        let e = credit::evaluate(&w.app, &admin(), &w.a, None)
+            .await
+            .unwrap();
         assert_eq!(e.inputs.invention_patents, 5);
         assert_eq!(e.inputs.other_ip, 5);
         assert_eq!((e.score, e.grade.as_deref()), (35, Some("D")));
         assert_eq!(e.line.wan, "160");
         assert_eq!(e.items.len(), 5);
         assert_eq!(e.items[0].label, "知识产权");
-        assert!(e.items[0].value.contains("发明专利 5 件"), "{:?}", e.items[0]);
+        assert!(
+            e.items[0].value.contains("发明专利 5 件"),
+            "{:?}",
+            e.items[0]
+        );
         // The enterprise reads its own, with every item.
         let own = credit::evaluation(&w.app, &enterprise_user(&w.a), &e.id)
             .await
@@ -184,7 +195,9 @@ store_test!(
     a_bank_never_sees_an_unconsented_evaluation_nor_one_after_revocation,
     |store| {
         let w = world(&store).await;
-        let e = credit::evaluate(&w.app, &admin(), &w.a, None).await.unwrap();
+        let e = credit::evaluate(&w.app, &admin(), &w.a, None)
+            .await
+            .unwrap();
         let x = bank_user(&w.x);
         assert!(credit::evaluations(&w.app, &x).await.unwrap().is_empty());
         assert!(matches!(
@@ -210,11 +223,17 @@ store_test!(
         let e2 = credit::grant_consent(&w.app, &enterprise_user(&w.a), w.x.as_str())
             .await
             .unwrap_err();
-        assert_eq!(field_codes(&e2), [("bank_id".into(), "credit_consent_exists")]);
+        assert_eq!(
+            field_codes(&e2),
+            [("bank_id".into(), "credit_consent_exists")]
+        );
         let seen = credit::evaluations(&w.app, &x).await.unwrap();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].id, e.id);
-        assert_eq!(credit::evaluation(&w.app, &x, &e.id).await.unwrap().score, 35);
+        assert_eq!(
+            credit::evaluation(&w.app, &x, &e.id).await.unwrap().score,
+            35
+        );
         // The other bank still sees nothing.
         let y = bank_user(&w.y);
         assert!(credit::evaluations(&w.app, &y).await.unwrap().is_empty());
@@ -240,7 +259,9 @@ store_test!(
         );
         assert_eq!(events(&store).await, before);
         assert!(credit::decisions(&w.app, &x).await.unwrap().is_empty());
-        let consents = credit::consents(&w.app, &enterprise_user(&w.a)).await.unwrap();
+        let consents = credit::consents(&w.app, &enterprise_user(&w.a))
+            .await
+            .unwrap();
         assert_eq!(consents.len(), 1);
         assert!(!consents[0].active && consents[0].revoked_on.is_some());
     }
@@ -304,7 +325,10 @@ store_test!(
         let l = credit::record_loan(&w.app, &x, &good).await.unwrap();
         assert_eq!(l.amount.wan, "100");
         let e = credit::record_loan(&w.app, &x, &good).await.unwrap_err();
-        assert_eq!(field_codes(&e), [("decision_id".into(), "credit_decision_used")]);
+        assert_eq!(
+            field_codes(&e),
+            [("decision_id".into(), "credit_decision_used")]
+        );
         // Another bank cannot record on this decision.
         assert!(matches!(
             credit::record_loan(&w.app, &bank_user(&w.y), &good).await,
@@ -319,23 +343,34 @@ store_test!(
         let w = world(&store).await;
         let x = bank_user(&w.x);
         let d = approved(&w, &w.a, &w.x, 100 * 1_000_000, "").await;
-        let l = credit::record_loan(&w.app, &x, &loan_input(&d, 100 * 1_000_000, "2025-01-10", "2025-07-10"))
-            .await
-            .unwrap();
+        let l = credit::record_loan(
+            &w.app,
+            &x,
+            &loan_input(&d, 100 * 1_000_000, "2025-01-10", "2025-07-10"),
+        )
+        .await
+        .unwrap();
         let pay = RepayInput {
             loan_id: l.id.clone(),
             key: "rep-1".into(),
             date: "2025-04-10".into(),
             principal_fen: 30 * 1_000_000,
-            interest_fen: 95_000_00,
+            interest_fen: 9_500_000,
         };
         let r = credit::repay(&w.app, &x, &pay).await.unwrap();
         assert!(!r.replayed);
         let again = credit::repay(&w.app, &x, &pay).await.unwrap();
         assert!(again.replayed && again.id == r.id);
-        let e = credit::repay(&w.app, &x, &RepayInput { principal_fen: 1, ..pay.clone() })
-            .await
-            .unwrap_err();
+        let e = credit::repay(
+            &w.app,
+            &x,
+            &RepayInput {
+                principal_fen: 1,
+                ..pay.clone()
+            },
+        )
+        .await
+        .unwrap_err();
         assert_eq!(field_codes(&e), [("key".into(), "credit_repay_key_reused")]);
         let e = credit::repay(
             &w.app,
@@ -348,21 +383,31 @@ store_test!(
         )
         .await
         .unwrap_err();
-        assert_eq!(field_codes(&e), [("principal_fen".into(), "loan_repay_too_much")]);
+        assert_eq!(
+            field_codes(&e),
+            [("principal_fen".into(), "loan_repay_too_much")]
+        );
 
         let d = |s: &str| kechuang_core::date::from_iso(s).unwrap();
-        let on_due = credit::loan(&w.app, &x, &l.id, Some(d("2025-07-10"))).await.unwrap();
+        let on_due = credit::loan(&w.app, &x, &l.id, Some(d("2025-07-10")))
+            .await
+            .unwrap();
         assert_eq!(on_due.outstanding.wan, "70");
         assert_eq!(on_due.status, LoanStatus::Current);
         assert_eq!(on_due.repayments.len(), 1);
-        let after = credit::loan(&w.app, &x, &l.id, Some(d("2025-07-11"))).await.unwrap();
+        let after = credit::loan(&w.app, &x, &l.id, Some(d("2025-07-11")))
+            .await
+            .unwrap();
         assert_eq!((after.status, after.days_overdue), (LoanStatus::Overdue, 1));
         // The subsidy measures' bases: interest paid and service fees in the year.
         let mut db = store.read().await.unwrap();
-        assert_eq!(db.loan_costs(&w.a, 2025).await.unwrap(), (95_000_00, 500_000));
+        assert_eq!(
+            db.loan_costs(&w.a, 2025).await.unwrap(),
+            (9_500_000, 500_000)
+        );
         assert_eq!(db.loan_costs(&w.a, 2024).await.unwrap(), (0, 0));
         let all = db.loan_costs_all(2025).await.unwrap();
-        assert_eq!(all, [(w.a.clone(), 95_000_00, 500_000)]);
+        assert_eq!(all, [(w.a.clone(), 9_500_000, 500_000)]);
         drop(db);
         // Repaid in full: no longer overdue.
         credit::repay(
@@ -378,7 +423,9 @@ store_test!(
         )
         .await
         .unwrap();
-        let done = credit::loan(&w.app, &x, &l.id, Some(d("2025-09-01"))).await.unwrap();
+        let done = credit::loan(&w.app, &x, &l.id, Some(d("2025-09-01")))
+            .await
+            .unwrap();
         assert_eq!((done.status, done.outstanding.fen), (LoanStatus::Repaid, 0));
     }
 );
@@ -407,9 +454,13 @@ store_test!(
         // An overdue loan with an odd principal and a large current one, so the
         // district's bad-loan ratio stays under the warning level.
         let d1 = approved(&w, &w.a, &w.x, 1_000_001, "").await;
-        let bad = credit::record_loan(&w.app, &x, &loan_input(&d1, 1_000_001, "2025-01-01", "2025-06-30"))
-            .await
-            .unwrap();
+        let bad = credit::record_loan(
+            &w.app,
+            &x,
+            &loan_input(&d1, 1_000_001, "2025-01-01", "2025-06-30"),
+        )
+        .await
+        .unwrap();
         let d2 = approved(&w, &w.b, &w.x, 5_000 * 1_000_000, "总行专项额度").await;
         let big = LoanInput {
             over_line_reason: "总行专项额度".into(),
@@ -421,7 +472,13 @@ store_test!(
 
         let c = credit::claim(&w.app, &x, &bad.id).await.unwrap();
         assert_eq!(
-            (c.principal.fen, c.fund.fen, c.bank.fen, c.city.fen, c.district.fen),
+            (
+                c.principal.fen,
+                c.fund.fen,
+                c.bank.fen,
+                c.city.fen,
+                c.district.fen
+            ),
             (1_000_001, 800_001, 200_000, 320_000, 480_001)
         );
         assert_eq!(c.state, "claimed");
@@ -438,18 +495,27 @@ store_test!(
             Err(AppError::Forbidden)
         ));
         fund_risk(&w.app).await;
-        let paid = credit::approve_claim(&w.app, &admin(), &c.id, "comp-1").await.unwrap();
+        let paid = credit::approve_claim(&w.app, &admin(), &c.id, "comp-1")
+            .await
+            .unwrap();
         assert_eq!(paid.state, "paid");
         let tx_id = paid.ledger_tx_id.clone().unwrap();
         let t = ledger::transaction(&w.app, &admin(), &tx_id).await.unwrap();
         assert_eq!(t.kind, "compensation");
         assert_eq!(t.amount.fen, 800_001);
-        assert_eq!(t.basis.as_deref(), Some(format!("credit-claim:{}", c.id).as_str()));
+        assert_eq!(
+            t.basis.as_deref(),
+            Some(format!("credit-claim:{}", c.id).as_str())
+        );
         // The same key again: the same payment, nothing new.
-        let again = credit::approve_claim(&w.app, &admin(), &c.id, "comp-1").await.unwrap();
+        let again = credit::approve_claim(&w.app, &admin(), &c.id, "comp-1")
+            .await
+            .unwrap();
         assert_eq!(again.ledger_tx_id.as_deref(), Some(tx_id.as_str()));
         // Another key: refused, once per basis.
-        let e = credit::approve_claim(&w.app, &admin(), &c.id, "comp-2").await.unwrap_err();
+        let e = credit::approve_claim(&w.app, &admin(), &c.id, "comp-2")
+            .await
+            .unwrap_err();
         assert_eq!(field_codes(&e), [("basis".into(), "ledger_basis_paid")]);
         let accounts = ledger::accounts(&w.app, &x).await.unwrap();
         assert_eq!(accounts[0].balance.fen, 800_001);
@@ -467,9 +533,13 @@ store_test!(
         let w = world(&store).await;
         let x = bank_user(&w.x);
         let d1 = approved(&w, &w.a, &w.x, 100 * 1_000_000, "").await;
-        let bad = credit::record_loan(&w.app, &x, &loan_input(&d1, 100 * 1_000_000, "2025-01-01", "2025-06-30"))
-            .await
-            .unwrap();
+        let bad = credit::record_loan(
+            &w.app,
+            &x,
+            &loan_input(&d1, 100 * 1_000_000, "2025-01-01", "2025-06-30"),
+        )
+        .await
+        .unwrap();
         let d2 = approved(&w, &w.b, &w.x, 1_900 * 1_000_000, "专项").await;
         let big = LoanInput {
             over_line_reason: "专项".into(),
@@ -490,14 +560,22 @@ store_test!(
         );
         let before = events(&store).await;
         let e = credit::claim(&w.app, &x, &bad.id).await.unwrap_err();
-        assert_eq!(field_codes(&e), [("loan_id".into(), "credit_breaker_tripped")]);
+        assert_eq!(
+            field_codes(&e),
+            [("loan_id".into(), "credit_breaker_tripped")]
+        );
         assert_eq!(events(&store).await, before);
         assert!(credit::claims(&w.app, &admin()).await.unwrap().is_empty());
         // Bad settings are refused naming the field.
         let mut bad_s = Settings::default();
         bad_s.rule.warning_bp = 900;
-        let e = credit::set_settings(&w.app, &admin(), &bad_s).await.unwrap_err();
-        assert_eq!(field_codes(&e), [("breaker_bp".into(), "credit_breaker_order")]);
+        let e = credit::set_settings(&w.app, &admin(), &bad_s)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            field_codes(&e),
+            [("breaker_bp".into(), "credit_breaker_order")]
+        );
         assert!(matches!(
             credit::set_settings(&w.app, &enterprise_user(&w.a), &s).await,
             Err(AppError::Forbidden)
@@ -505,37 +583,61 @@ store_test!(
     }
 );
 
-store_test!(
-    each_role_sees_only_the_loans_it_may,
-    |store| {
-        let w = world(&store).await;
-        let d1 = approved(&w, &w.a, &w.x, 100 * 1_000_000, "").await;
-        let la = credit::record_loan(&w.app, &bank_user(&w.x), &loan_input(&d1, 100 * 1_000_000, "2025-01-01", "2026-01-01"))
+store_test!(each_role_sees_only_the_loans_it_may, |store| {
+    let w = world(&store).await;
+    let d1 = approved(&w, &w.a, &w.x, 100 * 1_000_000, "").await;
+    let la = credit::record_loan(
+        &w.app,
+        &bank_user(&w.x),
+        &loan_input(&d1, 100 * 1_000_000, "2025-01-01", "2026-01-01"),
+    )
+    .await
+    .unwrap();
+    let d2 = approved(&w, &w.b, &w.y, 50 * 1_000_000, "").await;
+    let lb = credit::record_loan(
+        &w.app,
+        &bank_user(&w.y),
+        &loan_input(&d2, 50 * 1_000_000, "2025-02-01", "2026-02-01"),
+    )
+    .await
+    .unwrap();
+    let ids = |v: Vec<credit::LoanView>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(credit::loans(&w.app, &enterprise_user(&w.a), None)
             .await
-            .unwrap();
-        let d2 = approved(&w, &w.b, &w.y, 50 * 1_000_000, "").await;
-        let lb = credit::record_loan(&w.app, &bank_user(&w.y), &loan_input(&d2, 50 * 1_000_000, "2025-02-01", "2026-02-01"))
+            .unwrap()),
+        vec![la.id.clone()]
+    );
+    assert_eq!(
+        ids(credit::loans(&w.app, &enterprise_user(&w.b), None)
             .await
-            .unwrap();
-        let ids = |v: Vec<credit::LoanView>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
-        assert_eq!(ids(credit::loans(&w.app, &enterprise_user(&w.a), None).await.unwrap()), [la.id.clone()]);
-        assert_eq!(ids(credit::loans(&w.app, &enterprise_user(&w.b), None).await.unwrap()), [lb.id.clone()]);
-        assert_eq!(ids(credit::loans(&w.app, &bank_user(&w.y), None).await.unwrap()), [lb.id.clone()]);
-        assert_eq!(credit::loans(&w.app, &admin(), None).await.unwrap().len(), 2);
-        assert!(matches!(
-            credit::loan(&w.app, &enterprise_user(&w.b), &la.id, None).await,
-            Err(AppError::NotFound)
-        ));
-        assert!(matches!(
-            credit::loan(&w.app, &bank_user(&w.y), &la.id, None).await,
-            Err(AppError::NotFound)
-        ));
-        // Enterprises do not decide, record loans or read the breaker.
-        assert!(matches!(
-            credit::breaker(&w.app, &enterprise_user(&w.a), None).await,
-            Err(AppError::Forbidden)
-        ));
-        let o = credit::overview(&w.app, &admin(), None).await.unwrap();
-        assert_eq!((o.loans, o.enterprises, o.amount.wan.as_str()), (2, 2, "150"));
-    }
-);
+            .unwrap()),
+        vec![lb.id.clone()]
+    );
+    assert_eq!(
+        ids(credit::loans(&w.app, &bank_user(&w.y), None).await.unwrap()),
+        vec![lb.id.clone()]
+    );
+    assert_eq!(
+        credit::loans(&w.app, &admin(), None).await.unwrap().len(),
+        2
+    );
+    assert!(matches!(
+        credit::loan(&w.app, &enterprise_user(&w.b), &la.id, None).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        credit::loan(&w.app, &bank_user(&w.y), &la.id, None).await,
+        Err(AppError::NotFound)
+    ));
+    // Enterprises do not decide, record loans or read the breaker.
+    assert!(matches!(
+        credit::breaker(&w.app, &enterprise_user(&w.a), None).await,
+        Err(AppError::Forbidden)
+    ));
+    let o = credit::overview(&w.app, &admin(), None).await.unwrap();
+    assert_eq!(
+        (o.loans, o.enterprises, o.amount.wan.as_str()),
+        (2, 2, "150")
+    );
+});

@@ -747,8 +747,7 @@ impl Db {
     /// Loans, newest first.
     pub async fn loans(&mut self, scope: CreditScope<'_>) -> Result<Vec<LoanRecord>> {
         let (clause, binds) = scope.clause("l.", 1);
-        let sql =
-            format!("{LOAN_SELECT} WHERE 1 = 1{clause} ORDER BY l.start_on DESC, l.loan_id");
+        let sql = format!("{LOAN_SELECT} WHERE 1 = 1{clause} ORDER BY l.start_on DESC, l.loan_id");
         let rows: Vec<LoanRow> = with_conn!(self, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql));
             for b in &binds { q = q.bind(b.clone()); }

@@ -82,7 +82,10 @@ async fn show(
                 .await?
                 .into_iter()
                 .map(|b| {
-                    let c = consents.iter().find(|c| c.bank_id == b.id && c.active).cloned();
+                    let c = consents
+                        .iter()
+                        .find(|c| c.bank_id == b.id && c.active)
+                        .cloned();
                     (b, c)
                 })
                 .collect();
@@ -222,7 +225,8 @@ async fn record_loan(
     session.check_csrf(&f.csrf)?;
     let rate_bp = kechuang_core::money::parse_scaled(f.rate_pct.trim(), 2).map_err(|_| {
         kechuang_app::AppError::invalid(
-            kechuang_core::FieldError::new("rate_bp", "number_invalid").with("value", f.rate_pct.trim()),
+            kechuang_core::FieldError::new("rate_bp", "number_invalid")
+                .with("value", f.rate_pct.trim()),
         )
     })?;
     let input = LoanInput {

@@ -299,7 +299,10 @@ pub(crate) async fn put_settings(
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/credit/evaluations", get(evaluations).post(evaluate))
+        .route(
+            "/api/v1/credit/evaluations",
+            get(evaluations).post(evaluate),
+        )
         .route("/api/v1/credit/evaluations/{id}", get(evaluation))
         .route("/api/v1/credit/consents", get(consents).post(grant))
         .route("/api/v1/credit/consents/{bank_id}", delete(revoke))

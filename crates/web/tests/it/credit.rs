@@ -29,7 +29,12 @@ async fn bank(t: &TestApp, n: u32) -> OrgId {
 async fn patents(t: &TestApp, org: &OrgId) {
     for i in 0..10 {
         let input = IpInput {
-            ip_type: if i < 5 { "发明专利" } else { "实用新型" }.into(),
+            ip_type: if i < 5 {
+                "发明专利"
+            } else {
+                "实用新型"
+            }
+            .into(),
             number: format!("ZL2019{i:06}"),
             title: format!("一种电池管理方法{i}"),
             granted_on: "2020-05-01".into(),
@@ -58,7 +63,12 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
     let by = t.login("banky").await;
 
     let r = t
-        .json(&boss, "POST", "/api/v1/credit/evaluations", json!({"org_id": a.to_string()}))
+        .json(
+            &boss,
+            "POST",
+            "/api/v1/credit/evaluations",
+            json!({"org_id": a.to_string()}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let eval = r.json()["id"].as_str().unwrap().to_string();
@@ -67,25 +77,42 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
     let path = format!("/api/v1/credit/evaluations/{eval}");
 
     // No consent: the bank's list is empty, the read and a decision are 404.
-    assert_eq!(t.get(&bx, "/api/v1/credit/evaluations").await.json(), json!([]));
+    assert_eq!(
+        t.get(&bx, "/api/v1/credit/evaluations").await.json(),
+        json!([])
+    );
     assert_eq!(t.get(&bx, &path).await.status, StatusCode::NOT_FOUND);
     let decide = json!({"evaluation_id": eval, "approve": true, "amount_fen": 100_000_000_i64});
-    let r = t.json(&bx, "POST", "/api/v1/credit/decisions", decide.clone()).await;
+    let r = t
+        .json(&bx, "POST", "/api/v1/credit/decisions", decide.clone())
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Consent to bank X: X sees it, Y still does not.
     let r = t
-        .json(&ea, "POST", "/api/v1/credit/consents", json!({"bank_id": x.to_string()}))
+        .json(
+            &ea,
+            "POST",
+            "/api/v1/credit/consents",
+            json!({"bank_id": x.to_string()}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(t.get(&bx, &path).await.status, StatusCode::OK);
     assert_eq!(
-        t.get(&bx, "/api/v1/credit/evaluations").await.json().as_array().unwrap().len(),
+        t.get(&bx, "/api/v1/credit/evaluations")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(t.get(&by, &path).await.status, StatusCode::NOT_FOUND);
 
-    let r = t.json(&bx, "POST", "/api/v1/credit/decisions", decide.clone()).await;
+    let r = t
+        .json(&bx, "POST", "/api/v1/credit/decisions", decide.clone())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let decision = r.json()["id"].as_str().unwrap().to_string();
 
@@ -104,21 +131,35 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
     assert_eq!(r.json()["status"], "overdue");
     // The enterprise sees its loan; the other bank does not.
     assert_eq!(
-        t.get(&ea, "/api/v1/credit/loans").await.json().as_array().unwrap().len(),
+        t.get(&ea, "/api/v1/credit/loans")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
-        t.get(&by, &format!("/api/v1/credit/loans/{loan}")).await.status,
+        t.get(&by, &format!("/api/v1/credit/loans/{loan}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
     // Revoked: 404 from now on, and a new decision is refused.
     let r = t
-        .json(&ea, "DELETE", &format!("/api/v1/credit/consents/{x}"), json!({}))
+        .json(
+            &ea,
+            "DELETE",
+            &format!("/api/v1/credit/consents/{x}"),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(t.get(&bx, &path).await.status, StatusCode::NOT_FOUND);
-    let r = t.json(&bx, "POST", "/api/v1/credit/decisions", decide).await;
+    let r = t
+        .json(&bx, "POST", "/api/v1/credit/decisions", decide)
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert_eq!(r.json()["fields"][0]["code"], "credit_consent_revoked");
 
@@ -126,7 +167,12 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
     let r = t.get(&boss, "/api/v1/credit/breaker").await;
     assert_eq!(r.json()["state"], "tripped", "{}", r.text());
     let r = t
-        .json(&bx, "POST", "/api/v1/credit/claims", json!({"loan_id": loan}))
+        .json(
+            &bx,
+            "POST",
+            "/api/v1/credit/claims",
+            json!({"loan_id": loan}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert_eq!(r.json()["fields"][0]["code"], "credit_breaker_tripped");
@@ -138,7 +184,12 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = t
-        .json(&bx, "POST", "/api/v1/credit/claims", json!({"loan_id": loan}))
+        .json(
+            &bx,
+            "POST",
+            "/api/v1/credit/claims",
+            json!({"loan_id": loan}),
+        )
         .await;
     // 100 % ≥ 100 %: still tripped.
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
@@ -147,17 +198,38 @@ async fn credit_api_and_pages_keep_each_party_to_what_it_may_see() {
     let page = t.get(&ea, "/credit").await;
     assert_eq!(page.status, StatusCode::OK);
     let text = page.text();
-    assert!(text.contains("知识价值信用评价") && text.contains("知识产权") && text.contains("160"), "{text}");
+    assert!(
+        text.contains("知识价值信用评价") && text.contains("知识产权") && text.contains("160"),
+        "{text}"
+    );
     assert!(text.contains("测试银行31支行") && text.contains("授权查看"));
     let page = t.get(&bx, "/credit").await.text();
-    assert!(page.contains("授信工作台") && page.contains("逾期贷款"), "{page}");
-    assert!(!page.contains("重庆测试1储能科技有限公司</a>"), "no longer consented");
+    assert!(
+        page.contains("授信工作台") && page.contains("逾期贷款"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("重庆测试1储能科技有限公司</a>"),
+        "no longer consented"
+    );
     let page = t.get(&boss, "/credit").await.text();
-    assert!(page.contains("科技金融") && page.contains("不良贷款率") && page.contains("熔断"), "{page}");
-    assert_eq!(t.get(&by, &format!("/credit/evaluations/{eval}")).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.contains("科技金融") && page.contains("不良贷款率") && page.contains("熔断"),
+        "{page}"
+    );
+    assert_eq!(
+        t.get(&by, &format!("/credit/evaluations/{eval}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // A consent form post re-grants, and the evaluation page opens for the bank.
     let r = t
-        .form(&ea, "/credit/consent", &[("_csrf", &ea.csrf), ("bank_id", &x.to_string())])
+        .form(
+            &ea,
+            "/credit/consent",
+            &[("_csrf", &ea.csrf), ("bank_id", &x.to_string())],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let p = t.get(&bx, &format!("/credit/evaluations/{eval}")).await;
