@@ -866,10 +866,10 @@ pub async fn decide(app: &App, actor: &Actor, input: &DecisionInput) -> AppResul
     let bank = bank_of(actor)?;
     let today = app.today();
     let reason = text(&input.reason, "reason", !input.approve).map_err(|e| {
-        if input.approve {
-            e
-        } else {
+        if e.code == "required" {
             FieldError::new("reason", "credit_reason_required")
+        } else {
+            e
         }
     })?;
     let mut tx = app.store.begin().await?;
