@@ -47,6 +47,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("兑付演练：新付 {paid} 笔，重放 {replayed} 笔");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Credit(crate::config::CreditCommand::Evaluate { date }) => {
+            let app = settings.open_app().await?;
+            let on = match date {
+                Some(d) => kechuang_core::date::parse("date", d)
+                    .map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+                None => app.today(),
+            };
+            let t = std::time::Instant::now();
+            let n = kechuang_app::ops::credit::evaluate_all(&app, &kechuang_app::Actor::cli(), on)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.store.close().await;
+            println!(
+                "知识价值信用评价：{n} 家企业（评价日期 {on}），用时 {:.1} 秒",
+                t.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -60,6 +60,21 @@ pub enum Command {
     /// Money-ledger drills.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Knowledge-value credit: evaluate every enterprise.
+    #[command(subcommand)]
+    Credit(CreditCommand),
+}
+
+/// Knowledge-value credit.
+#[derive(Debug, Subcommand)]
+pub enum CreditCommand {
+    /// Evaluate every enterprise of the registry (stored with its inputs) with the
+    /// active line table.
+    Evaluate {
+        /// Evaluation date (YYYY-MM-DD, default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 /// Money-ledger drills.

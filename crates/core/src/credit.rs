@@ -506,6 +506,139 @@ pub fn interest_subsidy(
     Ok(Money::from_fen(fen))
 }
 
+/// The published line tables by version ("2023", "2017").
+pub fn line_table(version: &str) -> Option<LineTable> {
+    match version.trim() {
+        "2023" => Some(LineTable::y2023()),
+        "2017" => Some(LineTable::y2017()),
+        _ => None,
+    }
+}
+
+/// A district's credit settings: the active line table, how long a loan must be
+/// overdue before a compensation claim (default 90 days), and the compensation
+/// rule with its circuit breaker.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    /// Version of the active line table ("2023" default, or "2017").
+    pub line_table: String,
+    /// Days overdue before a claim may be made.
+    pub claim_min_days: u32,
+    /// Validity of an evaluation, days.
+    pub validity_days: u32,
+    /// Shares and the circuit breaker.
+    pub rule: CompensationRule,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            line_table: "2023".into(),
+            claim_min_days: 90,
+            validity_days: 365,
+            rule: CompensationRule::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the settings; every problem names its field.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errs = Vec::new();
+        if line_table(&self.line_table).is_none() {
+            errs.push(
+                FieldError::new("line_table", "credit_line_table_unknown")
+                    .with("value", &self.line_table),
+            );
+        }
+        if self.claim_min_days > 3650 {
+            errs.push(
+                FieldError::new("claim_min_days", "number_out_of_range")
+                    .with("value", self.claim_min_days),
+            );
+        }
+        if !(1..=3650).contains(&self.validity_days) {
+            errs.push(
+                FieldError::new("validity_days", "number_out_of_range")
+                    .with("value", self.validity_days),
+            );
+        }
+        let r = &self.rule;
+        if r.fund_pct == 0 || r.fund_pct > 100 {
+            errs.push(FieldError::new("fund_pct", "number_out_of_range").with("value", r.fund_pct));
+        }
+        if r.city_district.iter().sum::<u32>() == 0 {
+            errs.push(FieldError::new("city_district", "number_out_of_range"));
+        }
+        if r.warning_bp == 0 || r.warning_bp > r.breaker_bp || r.breaker_bp > 10_000 {
+            errs.push(
+                FieldError::new("breaker_bp", "credit_breaker_order")
+                    .with("warning", r.warning_bp)
+                    .with("breaker", r.breaker_bp),
+            );
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    /// The active line table (the 2023 table if the stored version is unknown).
+    pub fn table(&self) -> LineTable {
+        line_table(&self.line_table).unwrap_or_else(LineTable::y2023)
+    }
+}
+
+/// Maps the registry's records of one enterprise to the model's inputs on a date
+/// (the mapping documented in docs/credit.md):
+///
+/// * 知识产权: Ⅰ类 / Ⅱ类 IP records granted on or before the date and valid;
+/// * 研发投入, 营业收入, 科技人员, 职工总数, 创新产品 (高新技术产品(服务)收入): the
+///   latest current annual (or, failing one, fourth-quarter year-to-date) filing
+///   whose period ended before the date — the last accounting year;
+/// * 创新企业: the 高企, 科技型中小企业, 专精特新 and 小巨人 qualifications valid on
+///   the date.
+pub fn registry_inputs(
+    filings: &[(crate::period::Period, crate::indicator::Values)],
+    ip: &[crate::ip::IpRecord],
+    quals: &[crate::qualification::Qualification],
+    on: chrono::NaiveDate,
+) -> Inputs {
+    use crate::ip::{IpClass, LegalStatus};
+    use crate::qualification::QualificationKind as K;
+    let mut x = Inputs::default();
+    for r in ip {
+        if r.status == LegalStatus::Valid && r.granted_on.is_some_and(|g| g <= on) {
+            match r.ip_type.class() {
+                IpClass::I => x.invention_patents += 1,
+                IpClass::II => x.other_ip += 1,
+            }
+        }
+    }
+    // The latest period ended before the date; an annual filing wins over the
+    // fourth quarter of the same year.
+    let latest = filings
+        .iter()
+        .filter(|(p, _)| p.end_date() < on && (p.is_annual() || p.quarter_number() == Some(4)))
+        .max_by_key(|(p, _)| (p.end_date(), p.is_annual()));
+    if let Some((_, v)) = latest {
+        let wan = |code: &str| Decimal::new(v.get(code).unwrap_or(0), 6).normalize();
+        let people = |code: &str| u32::try_from(v.get(code).unwrap_or(0) / 100).unwrap_or(0);
+        x.rd_expense_wan = wan("rd_expense");
+        x.revenue_wan = wan("operating_revenue");
+        x.new_product_revenue_wan = wan("high_tech_revenue");
+        x.sci_staff = people("st_staff");
+        x.staff = people("employees");
+    }
+    for q in quals.iter().filter(|q| q.valid_on(on)) {
+        match q.kind {
+            K::HighTech => x.high_tech = true,
+            K::TechSme => x.tech_sme = true,
+            K::Srdi => x.srdi = true,
+            K::LittleGiant => x.little_giant = true,
+            _ => {}
+        }
+    }
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,6 +819,87 @@ mod tests {
                 .field,
             "days"
         );
+    }
+
+    #[test]
+    fn registry_records_map_to_inputs_on_a_date() {
+        use crate::indicator::Values;
+        use crate::ip::{Acquisition, IpRecord, IpType, LegalStatus};
+        use crate::period::Period;
+        use crate::qualification::{Qualification, QualificationKind};
+        let d = |s: &str| crate::date::from_iso(s).unwrap();
+        let mut annual = Values::default();
+        annual.set("rd_expense", Some(420_000_000));
+        annual.set("operating_revenue", Some(8_000_000_000));
+        annual.set("high_tech_revenue", Some(2_600_000_000));
+        annual.set("st_staff", Some(2_550));
+        annual.set("employees", Some(12_000));
+        let mut q4 = Values::default();
+        q4.set("rd_expense", Some(1));
+        let filings = vec![
+            (Period::year(2022).unwrap(), annual.clone()),
+            (Period::quarter(2022, 4).unwrap(), q4.clone()),
+            (Period::quarter(2023, 4).unwrap(), q4),
+        ];
+        let ip = |t: IpType, granted: &str, status: LegalStatus| IpRecord {
+            ip_type: t,
+            number: granted.into(),
+            title: "x".into(),
+            granted_on: Some(d(granted)),
+            status,
+            acquisition: Acquisition::OwnRnd,
+            acquired_on: None,
+            used_in_hte: false,
+        };
+        let ips = vec![
+            ip(IpType::InventionPatent, "2020-01-01", LegalStatus::Valid),
+            ip(IpType::InventionPatent, "2023-06-01", LegalStatus::Valid),
+            ip(IpType::UtilityModel, "2021-01-01", LegalStatus::Valid),
+            ip(IpType::Software, "2021-01-01", LegalStatus::Lapsed),
+        ];
+        let quals = vec![Qualification {
+            kind: QualificationKind::HighTech,
+            number: None,
+            recognized_on: d("2021-12-01"),
+            valid_until: Some(d("2024-11-30")),
+        }];
+        let x = registry_inputs(&filings, &ips, &quals, d("2023-03-01"));
+        assert_eq!((x.invention_patents, x.other_ip), (1, 1));
+        assert_eq!(x.rd_expense_wan, dec("420"));
+        assert_eq!(x.revenue_wan, dec("8000"));
+        assert_eq!(x.new_product_revenue_wan, dec("2600"));
+        assert_eq!((x.sci_staff, x.staff), (25, 120));
+        assert!(x.high_tech && !x.tech_sme);
+        // A year later: the 2023 fourth quarter is the latest; the certificate expired.
+        let y = registry_inputs(&filings, &ips, &quals, d("2025-01-01"));
+        assert_eq!(y.invention_patents, 2);
+        assert_eq!(y.rd_expense_wan, dec("0.000001"));
+        assert!(!y.high_tech);
+        // Nothing filed yet.
+        assert_eq!(
+            registry_inputs(&filings, &[], &[], d("2022-06-01")).revenue_wan,
+            Decimal::ZERO
+        );
+    }
+
+    #[test]
+    fn settings_default_to_the_published_values_and_refuse_bad_ones() {
+        let s = Settings::default();
+        assert!(s.validate().is_ok());
+        assert_eq!(s.table(), LineTable::y2023());
+        let mut bad = Settings {
+            line_table: "1999".into(),
+            ..Settings::default()
+        };
+        bad.rule.warning_bp = 900;
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["line_table", "breaker_bp"]);
+        assert_eq!(line_table("2017"), Some(LineTable::y2017()));
     }
 
     proptest! {

@@ -12,6 +12,27 @@ pub fn template(code: &str) -> &'static str {
         "too_long" => "内容过长（最多{max}个字符）",
         "credit_lines_order" => "授信额度应从 A 到 E 逐级不增",
         "credit_principal_not_positive" => "本金应大于零：{value}",
+        "credit_line_table_unknown" => "授信额度表“{value}”不存在（可选 2023、2017）",
+        "credit_breaker_order" => {
+            "熔断阈值设置不当：预警 {warning} 个基点应大于零且不高于暂停 {breaker} 个基点"
+        }
+        "credit_not_enterprise" => "只能对企业进行知识价值信用评价",
+        "credit_not_bank" => "所选机构不是合作银行",
+        "credit_consent_exists" => "已授权该银行查看信用评价",
+        "credit_consent_none" => "尚未授权该银行查看信用评价",
+        "credit_consent_revoked" => "企业已撤回对本行的授权，不能再对该评价作出决定",
+        "credit_evaluation_expired" => "该信用评价已于{until}过期，请重新评价",
+        "credit_no_grade" => "该企业评价得分未达到 E 级，无授信额度",
+        "credit_over_line" => "金额超过授信额度（{line}），请填写超额理由",
+        "credit_decision_declined" => "银行未同意该笔授信，不能登记贷款",
+        "credit_decision_used" => "该授信决定已登记过贷款",
+        "credit_reason_required" => "拒绝授信时请填写理由",
+        "credit_claim_exists" => "该笔贷款已申请过风险补偿",
+        "credit_claim_state" => "该补偿申请当前状态（{state}）下不能进行这一步",
+        "credit_breaker_tripped" => {
+            "全区不良贷款率 {ratio}% 已达熔断线 {limit}%，暂停受理新的风险补偿申请"
+        }
+        "credit_repay_key_reused" => "还款幂等键已用于另一笔还款",
         "subsidy_publicity_too_short" => "公示期不少于{min}个工作日",
         "subsidy_publicity_in_past" => "公示开始日期不能早于今天",
         "subsidy_publicity_running" => "公示期至{until}结束，结束后方可批准",

@@ -50,6 +50,13 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("ledger_tx.idempotency_key", "ledger_tx_key_key"),
     ("ledger_tx.kind, ledger_tx.once_basis", "ledger_tx_once_key"),
     ("ledger_tx.reverses", "ledger_tx_reverses_key"),
+    (
+        "credit_consent.organisation_id, credit_consent.bank_id",
+        "credit_consent_active_key",
+    ),
+    ("loan.decision_id", "loan_decision_key"),
+    ("loan_repayment.idempotency_key", "loan_repayment_key_key"),
+    ("credit_claim.loan_id", "credit_claim_loan_key"),
     ("collaboration.thread_id", "collaboration_thread_key"),
     (
         "chain_stage.collaboration_id, chain_stage.stage",

@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0007_ledger.sql"),
         include_str!("../migrations/0007_ledger.sql"),
     ),
+    (
+        9,
+        "credit",
+        include_str!("../migrations/0009_credit.sql"),
+        include_str!("../migrations/0009_credit.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

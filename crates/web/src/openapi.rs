@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,25 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        credit::evaluations,
+        credit::evaluate,
+        credit::evaluation,
+        credit::consents,
+        credit::grant,
+        credit::revoke,
+        credit::decisions,
+        credit::decide,
+        credit::loans,
+        credit::record_loan,
+        credit::loan,
+        credit::repay,
+        credit::claims,
+        credit::claim,
+        credit::approve,
+        credit::reject,
+        credit::breaker,
+        credit::settings,
+        credit::put_settings,
     ),
     components(schemas(
         UserDto,

@@ -32,6 +32,7 @@ mod filings;
 mod geography;
 mod ip;
 mod ladder;
+mod loans;
 mod matchmaking;
 mod names;
 mod outcomes;
@@ -379,6 +380,8 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let loans = loans::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    tracing::info!(?loans, "demo: knowledge-value credit loans");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -79,3 +79,26 @@ pub(crate) const SRDI_NEW_AFTER: [(i32, usize); 3] = [(2024, 36), (2025, 41), (2
 /// Year-on-year growth the 规上 R&D (1—9月) is steered to after the snapshot, in
 /// per mille.
 pub(crate) const RD_GROWTH_PM: [(i32, i64); 3] = [(2024, 118), (2025, 109), (2026, 97)];
+
+/// Knowledge-value credit loans drawn from the programme's start (2018) up to the
+/// snapshot: "累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持
+/// 科技型企业的商业贷款10.3亿元".
+pub(crate) const LOANS_COUNT: usize = 442;
+/// Their principal: 8.17亿元.
+pub(crate) const LOANS_AMOUNT_FEN: i64 = 81_700 * FEN_PER_WAN;
+/// Commercial loans the banks extended alongside: 10.3亿元.
+pub(crate) const LOANS_LEVERAGED_FEN: i64 = 103_000 * FEN_PER_WAN;
+/// Loans per year up to the snapshot (2023: January to October); they sum to
+/// [`LOANS_COUNT`].
+pub(crate) const LOANS_PER_YEAR: [(i32, usize); 6] = [
+    (2018, 30),
+    (2019, 55),
+    (2020, 75),
+    (2021, 90),
+    (2022, 105),
+    (2023, 87),
+];
+/// Loans after the snapshot, per year (2023: November and December; 2026: up to
+/// June).
+pub(crate) const LOANS_AFTER: [(i32, usize); 4] =
+    [(2023, 18), (2024, 120), (2025, 130), (2026, 60)];

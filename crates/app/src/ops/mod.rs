@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod credit;
 pub mod dashboard;
 pub mod feedback;
 pub mod filing;

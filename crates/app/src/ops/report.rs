@@ -60,6 +60,22 @@ pub struct DistrictReport {
     pub cultivation: Cultivation,
     /// Matchmaking and its outcome chain (`matchmaking.*`).
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// Knowledge-value credit loans since the programme began (`loans.*`).
+    pub loans: LoanFigures,
+}
+
+/// Knowledge-value credit loans drawn up to the range's last day (cumulative
+/// since the programme began).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct LoanFigures {
+    /// Loans (enterprise-times, 家次).
+    pub count: i64,
+    /// Their principal, 万元 with two decimals.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub amount_wan: Decimal,
+    /// Commercial loans the banks extended alongside (撬动), 万元 with two decimals.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub leveraged_commercial_wan: Decimal,
 }
 
 /// The cultivation part of the report.
@@ -176,6 +192,12 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         return Err(anyhow::anyhow!("tier counts").into());
     };
     let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
+    let (count, amount, leveraged) = db.loan_totals_until(range.to).await?;
+    let loans = LoanFigures {
+        count,
+        amount_wan: Money::from_fen(amount).wan_2dp(),
+        leveraged_commercial_wan: Money::from_fen(leveraged).wan_2dp(),
+    };
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -206,6 +228,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
         matchmaking,
+        loans,
     })
 }
 
@@ -269,6 +292,14 @@ pub fn to_markdown(r: &DistrictReport) -> String {
             Some(y) => para.push_str(&format!("，同比下降{}%。", -y)),
             None => para.push('。'),
         }
+    }
+    if r.loans.count > 0 {
+        para.push_str(&format!(
+            "累计支持全区{}家次企业直接获得知识价值信用贷款{}亿元，同步撬动支持科技型企业的商业贷款{}亿元。",
+            r.loans.count,
+            yi(r.loans.amount_wan).parse::<Decimal>().map_or_else(|_| "—".into(), |d| d.normalize().to_string()),
+            yi(r.loans.leveraged_commercial_wan).parse::<Decimal>().map_or_else(|_| "—".into(), |d| d.normalize().to_string()),
+        ));
     }
     let rd_amount = r
         .rd_above_scale
@@ -364,8 +395,17 @@ mod tests {
                 targets: Vec::new(),
             },
             matchmaking: Default::default(),
+            loans: LoanFigures {
+                count: 442,
+                amount_wan: Decimal::new(8_170_000, 2),
+                leveraged_commercial_wan: Decimal::new(10_300_000, 2),
+            },
         };
         let md = to_markdown(&r);
+        assert!(
+            md.contains("累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持科技型企业的商业贷款10.3亿元"),
+            "{md}"
+        );
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");
         assert!(
             md.contains("截至2023年10月31日，全区科技型企业数量达到10家，2023年1—10月新增2家"),

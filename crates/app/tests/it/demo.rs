@@ -53,6 +53,21 @@ fn assert_published_figures(r: &DistrictReport) {
         Some(Decimal::new(125, 1)),
         "+12.5 %"
     );
+    // "累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持科技型企业的商业贷款10.3亿元"
+    assert_eq!(r.loans.count, 442, "loans");
+    assert_eq!(
+        r.loans.amount_wan,
+        Decimal::new(8_170_000, 2),
+        "81700.00万元"
+    );
+    assert_eq!(
+        r.loans.leveraged_commercial_wan,
+        Decimal::new(10_300_000, 2),
+        "103000.00万元"
+    );
+    assert!(report::to_markdown(r).contains(
+        "累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持科技型企业的商业贷款10.3亿元"
+    ));
 }
 
 async fn build(app: &App, seed: u64) -> DemoSummary {
@@ -185,6 +200,55 @@ store_test!(
 
         // The published figures, from the records, by the report's own queries.
         assert_published_figures(&report_figures(&app).await);
+
+        // The loans: every one within its evaluation's line, resting on a
+        // consent; some overdue, one claim paid through the ledger, one waiting.
+        {
+            use kechuang_app::ops::credit;
+            let loans = credit::loans(&app, &admin, Some(on)).await.unwrap();
+            assert!(loans.len() > 442, "{}", loans.len());
+            let mut db = store.read().await.unwrap();
+            for l in loans.iter().take(60) {
+                let e = db
+                    .credit_evaluation(&l.evaluation_id)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert!(l.amount.fen <= e.line_fen && e.grade.is_some(), "{l:?}");
+                assert!(e.evaluated_on <= l.start_on);
+                let c = db
+                    .consents(kechuang_store::CreditScope {
+                        org: Some(&l.org_id),
+                        bank: Some(&l.bank_id),
+                    })
+                    .await
+                    .unwrap();
+                assert!(c.iter().any(|c| c.granted_on <= l.start_on));
+            }
+            drop(db);
+            assert!(
+                loans
+                    .iter()
+                    .filter(|l| l.status == kechuang_core::loan::LoanStatus::Overdue)
+                    .count()
+                    >= 3
+            );
+            let claims = credit::claims(&app, &admin).await.unwrap();
+            assert_eq!(claims.iter().filter(|c| c.state == "paid").count(), 1);
+            assert_eq!(claims.iter().filter(|c| c.state == "claimed").count(), 1);
+            let paid = claims.iter().find(|c| c.state == "paid").unwrap();
+            let t = kechuang_app::ops::ledger::transaction(
+                &app,
+                &admin,
+                paid.ledger_tx_id.as_deref().unwrap(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(t.kind, "compensation");
+            assert_eq!(t.amount.fen, paid.fund.fen);
+            let b = credit::breaker(&app, &admin, Some(on)).await.unwrap();
+            assert!(b.state != kechuang_core::credit::Breaker::Tripped, "{b:?}");
+        }
 
         // Event chain, derived tables and every current filing hold.
         let c = check::run(&app, &Actor::cli()).await.unwrap();

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod chain;
+pub mod credit;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -22,6 +23,10 @@ pub use bulk::NewEvent;
 pub use chain::{
     ChainCounts, ChainFilter, CollaborationRecord, FeedbackCount, InterestRecord, MessageRecord,
     NewCollaboration, NewInterest, StageRow, ThreadRecord,
+};
+pub use credit::{
+    ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
+    RepaymentRecord,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};

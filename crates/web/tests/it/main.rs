@@ -6,6 +6,7 @@
 
 mod api;
 mod chain;
+mod credit;
 mod harness;
 mod io;
 mod ladder;
