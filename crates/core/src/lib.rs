@@ -38,6 +38,7 @@ pub mod messages;
 pub mod money;
 pub mod org;
 pub mod period;
+pub mod policy;
 pub mod qualification;
 pub mod role;
 pub mod schedule;

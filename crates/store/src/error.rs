@@ -50,6 +50,7 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("ledger_tx.idempotency_key", "ledger_tx_key_key"),
     ("ledger_tx.kind, ledger_tx.once_basis", "ledger_tx_once_key"),
     ("ledger_tx.reverses", "ledger_tx_reverses_key"),
+    ("policy.doc_no", "policy_doc_no_key"),
     ("collaboration.thread_id", "collaboration_thread_key"),
     (
         "chain_stage.collaboration_id, chain_stage.stage",

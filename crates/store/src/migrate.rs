@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0007_ledger.sql"),
         include_str!("../migrations/0007_ledger.sql"),
     ),
+    (
+        10,
+        "policy",
+        include_str!("../migrations/0010_policy.sql"),
+        include_str!("../migrations/0010_policy.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {
