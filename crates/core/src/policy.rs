@@ -78,7 +78,9 @@ impl Level {
     /// The level named by its code or its zh-CN name.
     pub fn parse(s: &str) -> Option<Level> {
         let s = s.trim();
-        Level::ALL.into_iter().find(|l| l.code() == s || l.zh() == s)
+        Level::ALL
+            .into_iter()
+            .find(|l| l.code() == s || l.zh() == s)
     }
 }
 
@@ -141,7 +143,9 @@ impl Status {
     /// The status named by its code.
     pub fn parse(s: &str) -> Option<Status> {
         let s = s.trim();
-        Status::ALL.into_iter().find(|x| x.code() == s || x.zh() == s)
+        Status::ALL
+            .into_iter()
+            .find(|x| x.code() == s || x.zh() == s)
     }
 
     /// Whether the public may read a policy in this status (everything but drafts:
@@ -440,8 +444,7 @@ impl PolicyInput {
                 None
             }
         };
-        let source_url = match crate::org::optional_text("source_url", &self.source_url, MAX_URL)
-        {
+        let source_url = match crate::org::optional_text("source_url", &self.source_url, MAX_URL) {
             Ok(Some(u)) if u.starts_with("https://") || u.starts_with("http://") => Some(u),
             Ok(Some(u)) => {
                 e.push(FieldError::new("source_url", "policy_url_invalid").with("value", u));
@@ -539,7 +542,11 @@ mod tests {
             body: "第一条 研发投入补助。".into(),
             source_url: "https://example.org/p/1".into(),
             audiences: vec!["tech_sme, high_tech".into()],
-            measures: vec!["rd-invest".into(), "RD-INVEST".into(), "LOAN-INTEREST".into()],
+            measures: vec![
+                "rd-invest".into(),
+                "RD-INVEST".into(),
+                "LOAN-INTEREST".into(),
+            ],
         }
     }
 

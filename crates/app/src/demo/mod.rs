@@ -36,6 +36,7 @@ mod matchmaking;
 mod names;
 mod outcomes;
 mod people;
+pub mod policies;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
@@ -379,6 +380,8 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let n_policies = policies::write(&mut tx, now).await?;
+    tracing::info!(n_policies, "demo: policy library");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -333,7 +333,9 @@ pub async fn search(
                 snippet_html: db_snippet(&r.policy, &tokens),
                 matched: tokens
                     .iter()
-                    .filter(|t| r.policy.title.contains(t.as_str()) || r.policy.body.contains(t.as_str()))
+                    .filter(|t| {
+                        r.policy.title.contains(t.as_str()) || r.policy.body.contains(t.as_str())
+                    })
                     .cloned()
                     .collect(),
                 policy: r.into(),
@@ -389,10 +391,9 @@ async fn index_search(
     drop(db);
     let mut items = Vec::with_capacity(r.hits.len());
     for h in r.hits {
-        let Some(row) = h
-            .id
-            .strip_prefix("policy:")
-            .and_then(|id| rows.iter().find(|p| p.id == id))
+        let Some(row) =
+            h.id.strip_prefix("policy:")
+                .and_then(|id| rows.iter().find(|p| p.id == id))
         else {
             continue;
         };
@@ -421,9 +422,10 @@ async fn index_search(
 /// in `<mark>` (the database fallback's snippet).
 fn db_snippet(p: &Policy, words: &[String]) -> String {
     const SPAN: usize = 60;
-    let text = p.summary.as_deref().filter(|s| {
-        words.is_empty() || words.iter().any(|w| s.contains(w.as_str()))
-    });
+    let text = p
+        .summary
+        .as_deref()
+        .filter(|s| words.is_empty() || words.iter().any(|w| s.contains(w.as_str())));
     let text = text.unwrap_or(&p.body);
     let chars: Vec<char> = text.chars().collect();
     let first = words
@@ -436,7 +438,11 @@ fn db_snippet(p: &Policy, words: &[String]) -> String {
     let fragment: String = chars[start..end].iter().collect();
     // Walk the fragment once: a word starting here is marked (longest first),
     // anything else escaped; no pass over already-written HTML.
-    let mut sorted: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
+    let mut sorted: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.is_empty())
+        .collect();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let mut html = String::new();
     let mut rest = fragment.as_str();
