@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, policy, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,15 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        policy::list,
+        policy::create,
+        policy::get_one,
+        policy::update,
+        policy::publish,
+        policy::repeal,
+        policy::expire,
+        policy::by_type,
+        policy::for_org,
     ),
     components(schemas(
         UserDto,

@@ -10,6 +10,7 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod orgs;
+mod policy;
 mod sessions;
 
 use crate::AppState;
@@ -86,6 +87,10 @@ pub(crate) fn field_label(field: &str) -> String {
         "version" => "版本",
         "file" => "文件",
         "_csrf" => "表单令牌",
+        "issuer" => "发文机关",
+        "doc_no" => "文号",
+        "audiences" => "适用对象",
+        "measures" => "关联措施",
         other => other,
     }
     .to_string()
@@ -103,4 +108,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(mm_import::router())
         .merge(ledger::router())
+        .merge(policy::router())
 }
