@@ -54,7 +54,8 @@ fn input(i: u32) -> PolicyInput {
     let (topic, category, measure) = TOPICS[(i % TOPICS.len() as u32) as usize];
     let (other, _, _) = TOPICS[((i * 7 + 3) % TOPICS.len() as u32) as usize];
     let year = 2016 + i % 10;
-    let mut body = format!("【基准测试数据】第{i}号政策。为支持{topic}，结合{other}工作实际，制定本办法。");
+    let mut body =
+        format!("【基准测试数据】第{i}号政策。为支持{topic}，结合{other}工作实际，制定本办法。");
     for k in 1..=12 {
         body.push_str(&format!(
             "\n第{k}条 对符合条件的企业开展{topic}的，按实际投入的{}%给予补助，单户企业每年最高{}万元；\
@@ -126,7 +127,10 @@ pub(crate) async fn run(settings: &Settings, json_out: bool) -> anyhow::Result<V
     let cli = Actor::cli();
     let explain = |e: kechuang_app::AppError| anyhow::anyhow!("{e}");
 
-    say(json_out, format!("政策库基准：写入 {POLICIES} 份政策（{backend}）"));
+    say(
+        json_out,
+        format!("政策库基准：写入 {POLICIES} 份政策（{backend}）"),
+    );
     let t = Instant::now();
     let mut tx = app.store.begin().await?;
     let demo = kechuang_app::demo::policies::write(&mut tx, app.now())
