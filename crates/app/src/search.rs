@@ -4,7 +4,7 @@
 //! database, or memory) and how far it has read the event log. The cursor lives
 //! with the index (a file in its directory), not in the database, so every server
 //! instance keeps its own index. [`Searcher::sync`] follows the event log (needs,
-//! achievements and experts created or changed) and is called before every search
+//! achievements, experts and policies created or changed) and is called before every search
 //! and by the server every few seconds; with no cursor it rebuilds everything from
 //! the store (`kechuang reindex` does the same on purpose).
 
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The event entities the index follows.
-const ENTITIES: [&str; 3] = ["need", "achievement", "expert"];
+const ENTITIES: [&str; 4] = ["need", "achievement", "expert", "policy"];
 
 /// An index and its place in the event log.
 #[derive(Debug)]
@@ -86,6 +86,11 @@ impl Searcher {
         &self.index
     }
 
+    /// Runs a query on the index as it is (the caller syncs first).
+    pub fn search_index(&self, q: &Query) -> AppResult<kechuang_search::Results> {
+        self.index.search(q).map_err(engine)
+    }
+
     /// Documents in the index.
     pub fn len(&self) -> u64 {
         self.index.num_docs()
@@ -145,6 +150,18 @@ impl Searcher {
                     _ => break,
                 }
             }
+            after.clear();
+            loop {
+                let rows = db.policies_after(&after, PAGE).await?;
+                n += rows.len();
+                for r in &rows {
+                    self.index.upsert(&policy_doc(r)).map_err(engine)?;
+                }
+                match rows.last() {
+                    Some(r) if rows.len() as i64 == PAGE => after = r.id.clone(),
+                    _ => break,
+                }
+            }
             self.index.commit().map_err(engine)?;
             self.set_cursor(last.max(1))?;
             return Ok(n);
@@ -166,6 +183,7 @@ impl Searcher {
                         .achievement(&e.entity_id)
                         .await?
                         .map(|r| achievement_doc(&r)),
+                    "policy" => db.policy(&e.entity_id).await?.map(|r| policy_doc(&r)),
                     _ => db.expert(&e.entity_id).await?.map(|r| expert_doc(&r)),
                 };
                 match doc {
@@ -227,7 +245,11 @@ impl Searcher {
 fn hit_view(h: kechuang_search::Hit) -> SearchHit {
     let (kind, id) = h.id.split_once(':').unwrap_or(("", h.id.as_str()));
     SearchHit {
-        url: format!("/{kind}s/{id}"),
+        url: if kind == "policy" {
+            format!("/policies/{id}")
+        } else {
+            format!("/{kind}s/{id}")
+        },
         id: id.to_string(),
         kind: h.kind.as_str(),
         kind_zh: kind_zh(h.kind),
@@ -295,6 +317,37 @@ fn achievement_doc(r: &Stored<kechuang_core::matchmaking::Achievement>) -> Doc {
         d.tags.push((Dim::TransferMode, t.code().to_string()));
     }
     d.amount = a.price.and_then(|m| u64::try_from(m.fen()).ok());
+    d
+}
+
+/// A policy as the index holds it: 文号, category, issuer and the served types
+/// are keywords; level, category, served types, status and year are facets;
+/// only public statuses are public.
+fn policy_doc(r: &kechuang_store::StoredPolicy) -> Doc {
+    let p = &r.policy;
+    let mut d = Doc::new(format!("policy:{}", r.id), Kind::Policy, p.title.clone());
+    d.body = match &p.summary {
+        Some(s) => format!("{s}\n{}", p.body),
+        None => p.body.clone(),
+    };
+    d.keywords = p
+        .doc_no
+        .iter()
+        .cloned()
+        .chain([p.category.clone()])
+        .chain(p.audiences.iter().map(|a| a.zh().to_string()))
+        .collect();
+    d.org = p.issuer.clone();
+    d.tags.push((Dim::Level, p.level.code().to_string()));
+    d.tags.push((Dim::Category, p.category.clone()));
+    for a in &p.audiences {
+        d.tags.push((Dim::Audience, a.code().to_string()));
+    }
+    d.tags.push((Dim::Status, r.status.code().to_string()));
+    if let Some(y) = p.year() {
+        d.tags.push((Dim::Year, y.to_string()));
+    }
+    d.public = r.status.is_public();
     d
 }
 

@@ -333,6 +333,9 @@ pub enum BenchWhich {
     MmImport,
     /// The money ledger: payouts per second on SQLite with synchronous=FULL.
     Money,
+    /// The policy library: 2,000 policies, index build, search latency p50/p99
+    /// (full text, filtered, database fallback) and catch-up.
+    Policy,
     /// All of them.
     All,
 }

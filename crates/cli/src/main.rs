@@ -7,6 +7,7 @@ mod bench;
 mod bench_match;
 mod bench_mm;
 mod bench_money;
+mod bench_policy;
 mod bench_schedule;
 mod commands;
 mod config;

@@ -41,6 +41,7 @@ pub mod money;
 pub mod org;
 pub mod period;
 pub mod platform;
+pub mod policy;
 pub mod qualification;
 pub mod role;
 pub mod schedule;

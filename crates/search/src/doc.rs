@@ -59,16 +59,31 @@ pub enum Dim {
     Maturity,
     /// 转化方式
     TransferMode,
+    /// 政策层级 (national, municipal, district)
+    Level,
+    /// 政策类别
+    Category,
+    /// 适用对象 (an enterprise type a policy serves)
+    Audience,
+    /// 状态 (a policy's status)
+    Status,
+    /// 年份 (a policy's publication year)
+    Year,
 }
 
 impl Dim {
     /// Every dimension, in declaration order.
-    pub const ALL: [Dim; 5] = [
+    pub const ALL: [Dim; 10] = [
         Dim::Field,
         Dim::Cluster,
         Dim::Region,
         Dim::Maturity,
         Dim::TransferMode,
+        Dim::Level,
+        Dim::Category,
+        Dim::Audience,
+        Dim::Status,
+        Dim::Year,
     ];
 
     /// The stable name used as the facet root (`/field/…`).
@@ -79,6 +94,11 @@ impl Dim {
             Dim::Region => "region",
             Dim::Maturity => "maturity",
             Dim::TransferMode => "transfer_mode",
+            Dim::Level => "level",
+            Dim::Category => "category",
+            Dim::Audience => "audience",
+            Dim::Status => "status",
+            Dim::Year => "year",
         }
     }
 }

@@ -16,7 +16,8 @@
 //! * **Schema.** `id` (exact, stored), `kind` (stored), `title` (stored, weight 4),
 //!   `keywords` (2.5), `org` (1.5), `body` (stored for snippets, 1), one facet field
 //!   holding `/kind/…` and the [`Dim`] values (`/field/…`, `/cluster/…`, `/region/…`,
-//!   `/maturity/…`, `/transfer_mode/…`) that serves both the exact filters and the counts,
+//!   `/maturity/…`, `/transfer_mode/…`; for policies `/level/…`, `/category/…`,
+//!   `/audience/…`, `/status/…`, `/year/…`) that serves both the exact filters and the counts,
 //!   `amount` (u64 fen, fast, for range filters) and `public`.
 //! * **Queries are built, never parsed.** Each distinct query token becomes one optional
 //!   clause looking in every text field with its weight; for several tokens a title

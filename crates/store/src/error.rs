@@ -57,6 +57,7 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("loan.decision_id", "loan_decision_key"),
     ("loan_repayment.idempotency_key", "loan_repayment_key_key"),
     ("credit_claim.loan_id", "credit_claim_loan_key"),
+    ("policy.doc_no", "policy_doc_no_key"),
     ("collaboration.thread_id", "collaboration_thread_key"),
     (
         "chain_stage.collaboration_id, chain_stage.stage",

@@ -66,6 +66,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0009_credit.sql"),
         include_str!("../migrations/0009_credit.sql"),
     ),
+    (
+        10,
+        "policy",
+        include_str!("../migrations/0010_policy.sql"),
+        include_str!("../migrations/0010_policy.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -2,7 +2,7 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search,
+    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, policy, search,
     sessions,
 };
 use axum::Json;
@@ -136,6 +136,15 @@ use utoipa::OpenApi;
         credit::breaker,
         credit::settings,
         credit::put_settings,
+        policy::list,
+        policy::create,
+        policy::get_one,
+        policy::update,
+        policy::publish,
+        policy::repeal,
+        policy::expire,
+        policy::by_type,
+        policy::for_org,
     ),
     components(schemas(
         UserDto,

@@ -37,6 +37,7 @@ mod matchmaking;
 mod names;
 mod outcomes;
 mod people;
+pub mod policies;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
@@ -382,6 +383,8 @@ pub async fn build(
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
     let loans = loans::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
     tracing::info!(?loans, "demo: knowledge-value credit loans");
+    let n_policies = policies::write(&mut tx, now).await?;
+    tracing::info!(n_policies, "demo: policy library");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

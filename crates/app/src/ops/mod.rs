@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod matchmaking;
 pub mod org;
 pub mod outcome;
+pub mod policy;
 pub mod qualification;
 pub mod report;
 pub mod sessions;

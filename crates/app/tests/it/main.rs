@@ -18,4 +18,5 @@ mod match_eval;
 mod matchmaking;
 mod mm_import;
 mod org;
+mod policy;
 mod sessions;

@@ -14,6 +14,7 @@ pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
 pub mod org;
+pub mod policy;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
@@ -39,6 +40,7 @@ pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,
 };
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
+pub use policy::{PolicyFilter, StoredPolicy};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};

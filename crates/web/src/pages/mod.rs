@@ -11,6 +11,7 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod orgs;
+mod policy;
 mod sessions;
 
 use crate::AppState;
@@ -87,6 +88,10 @@ pub(crate) fn field_label(field: &str) -> String {
         "version" => "版本",
         "file" => "文件",
         "_csrf" => "表单令牌",
+        "issuer" => "发文机关",
+        "doc_no" => "文号",
+        "audiences" => "适用对象",
+        "measures" => "关联措施",
         other => other,
     }
     .to_string()
@@ -105,4 +110,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(mm_import::router())
         .merge(ledger::router())
         .merge(credit::router())
+        .merge(policy::router())
 }

@@ -10,6 +10,7 @@ pub(crate) mod ledger;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
+pub(crate) mod policy;
 pub(crate) mod search;
 pub(crate) mod sessions;
 
@@ -30,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(ledger::router())
         .merge(credit::router())
+        .merge(policy::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -14,5 +14,6 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod pages;
+mod policy;
 mod scope;
 mod sessions;
