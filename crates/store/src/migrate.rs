@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0007_ledger.sql"),
         include_str!("../migrations/0007_ledger.sql"),
     ),
+    (
+        11,
+        "contract",
+        include_str!("../migrations/0011_contract.sql"),
+        include_str!("../migrations/0011_contract.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

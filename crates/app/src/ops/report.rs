@@ -60,6 +60,9 @@ pub struct DistrictReport {
     pub cultivation: Cultivation,
     /// Matchmaking and its outcome chain (`matchmaking.*`).
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// Technology contracts registered within the range, by registration date
+    /// (`contracts.*`).
+    pub contracts: crate::ops::contract_stats::ContractFigures,
 }
 
 /// The cultivation part of the report.
@@ -176,6 +179,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         return Err(anyhow::anyhow!("tier counts").into());
     };
     let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
+    let contracts =
+        crate::ops::contract_stats::report_figures(&mut db, range.from, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -206,6 +211,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
         matchmaking,
+        contracts,
     })
 }
 
@@ -293,6 +299,7 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         to = r.range.to,
     ) + &cultivation_markdown(&r.cultivation)
         + &crate::ops::outcome::report_markdown(&r.matchmaking)
+        + &crate::ops::contract_stats::report_markdown(&r.contracts, &label)
 }
 
 fn cultivation_markdown(c: &Cultivation) -> String {
@@ -364,6 +371,7 @@ mod tests {
                 targets: Vec::new(),
             },
             matchmaking: Default::default(),
+            contracts: Default::default(),
         };
         let md = to_markdown(&r);
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");

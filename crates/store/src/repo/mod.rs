@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod chain;
+pub mod contract;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -22,6 +23,10 @@ pub use bulk::NewEvent;
 pub use chain::{
     ChainCounts, ChainFilter, CollaborationRecord, FeedbackCount, InterestRecord, MessageRecord,
     NewCollaboration, NewInterest, StageRow, ThreadRecord,
+};
+pub use contract::{
+    ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
+    ContractState, ContractStepRow, ContractSum, ContractTerms, NewContract,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
