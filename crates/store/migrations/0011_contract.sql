@@ -113,6 +113,6 @@ CREATE TABLE contract_change (
 -- a rolled-back registration leaves no gap.
 CREATE TABLE contract_sequence (
     year INTEGER NOT NULL,
-    last_seq INTEGER NOT NULL,
+    last_seq BIGINT NOT NULL,
     CONSTRAINT contract_sequence_pkey PRIMARY KEY (year)
 );

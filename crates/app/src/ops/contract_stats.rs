@@ -231,7 +231,7 @@ pub fn sentence(y: &Ytd) -> String {
         format!("{}年1—{}月", y.year, y.months)
     };
     let mut s = format!("{period}技术合同成交额{}亿元", yi_text(y.amount.fen));
-    if y.months < 12 && y.projection.fen > y.amount.fen {
+    if y.months < 12 && y.projection.fen > y.amount.fen && y.projection.fen >= 1_000_000_000 {
         s.push_str(&format!(
             "，预计全年突破{}亿元",
             yi_floor_text(y.projection.fen)

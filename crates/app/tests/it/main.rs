@@ -7,6 +7,7 @@
 mod bad_input;
 mod chain;
 mod common;
+mod contract;
 mod demo;
 mod export;
 mod filing;

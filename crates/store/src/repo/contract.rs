@@ -944,7 +944,7 @@ impl Db {
             "3 DESC, 1"
         };
         let sql = format!(
-            "SELECT {key} AS k, COUNT(*), COALESCE(SUM(amount_fen), 0), COALESCE(SUM(tech_verified_fen), 0) FROM contract \
+            "SELECT {key} AS k, COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), CAST(COALESCE(SUM(tech_verified_fen), 0) AS BIGINT) FROM contract \
              WHERE status = 'registered' AND registered_on >= $1 AND registered_on <= $2{town_cond} \
              GROUP BY {key} ORDER BY {order}"
         );
