@@ -27,6 +27,7 @@
 //! `demo.built`, so an interrupted build leaves the database as it was.
 
 mod clusters;
+mod contracts;
 mod enterprises;
 mod filings;
 mod geography;
@@ -379,6 +380,9 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let (contracts, contract_events) = contracts::write(&mut tx, seed, &plan.orgs).await?;
+    tracing::info!(?contracts, "demo: technology contracts");
+    events.extend(contract_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -149,6 +149,27 @@ pub struct ContractChangeRow {
     pub on_date: NaiveDate,
 }
 
+/// A history row to bulk-insert.
+#[derive(Debug, Clone)]
+pub struct ContractStepInsert {
+    /// Contract.
+    pub contract_id: String,
+    /// Order.
+    pub line: i32,
+    /// Step code.
+    pub step: &'static str,
+    /// Status after.
+    pub status_after: Status,
+    /// Actor tag.
+    pub actor: String,
+    /// Day.
+    pub on: NaiveDate,
+    /// Remarks.
+    pub note: Option<String>,
+    /// Unix µs.
+    pub at: i64,
+}
+
 /// A contract to insert.
 #[derive(Debug, Clone)]
 pub struct NewContract<'a> {
@@ -672,6 +693,26 @@ impl Db {
             .bind(id).bind(step).bind(status_after.as_str()).bind(actor).bind(to_iso(on)).bind(note).bind(at).bind(event_seq)
             .execute(&mut *c).await.map(|_| ())
         })?;
+        Ok(())
+    }
+
+    /// Writes many history rows at once (the demo district): `(contract id,
+    /// line, step, status after, actor, day, note, at)`, event sequence 0.
+    pub async fn insert_contract_steps(&mut self, rows: &[ContractStepInsert]) -> Result<()> {
+        for chunk in rows.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO contract_step (contract_id, line, step, status_after, actor, on_date, note, at, event_seq) VALUES {}",
+                self.backend().values_tuples(chunk.len(), 9)
+            );
+            with_conn!(self, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(r.contract_id.clone()).bind(r.line).bind(r.step).bind(r.status_after.as_str())
+                        .bind(r.actor.clone()).bind(to_iso(r.on)).bind(r.note.clone()).bind(r.at).bind(0_i64);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
         Ok(())
     }
 

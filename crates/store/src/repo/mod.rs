@@ -26,7 +26,7 @@ pub use chain::{
 };
 pub use contract::{
     ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
-    ContractState, ContractStepRow, ContractSum, ContractTerms, NewContract,
+    ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
