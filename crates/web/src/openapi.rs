@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, contracts, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,16 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        contracts::list,
+        contracts::submit,
+        contracts::queue,
+        contracts::stats,
+        contracts::detail,
+        contracts::resubmit,
+        contracts::step,
+        contracts::change,
+        contracts::link,
+        contracts::certificate,
     ),
     components(schemas(
         UserDto,

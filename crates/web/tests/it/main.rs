@@ -6,6 +6,7 @@
 
 mod api;
 mod chain;
+mod contracts;
 mod harness;
 mod io;
 mod ladder;
