@@ -318,6 +318,8 @@ pub enum BenchWhich {
     MmImport,
     /// The money ledger: payouts per second on SQLite with synchronous=FULL.
     Money,
+    /// Technology contract statistics over 1,000,000 registered contracts on SQLite.
+    Contracts,
     /// All of them.
     All,
 }

@@ -3,7 +3,7 @@
 -- or refuses it within the regime's time limit. Amounts are fen; dates are
 -- 'YYYY-MM-DD' text. The statistics read the current values of registered
 -- contracts (a 变更登记 updates the row and keeps the old values in
--- contract_change), through one partial covering index.
+-- contract_change), through the day sums (contract_day_sum).
 
 CREATE TABLE contract (
     contract_id TEXT NOT NULL,
@@ -60,10 +60,25 @@ CREATE INDEX contract_dup_idx ON contract (dup_key);
 CREATE INDEX contract_seller_idx ON contract (seller_org_id, created_at);
 CREATE INDEX contract_status_idx ON contract (status, deadline);
 CREATE INDEX contract_collab_idx ON contract (collaboration_id);
--- The statistics: registered contracts by registration date, every dimension and
--- both amounts in the index, so a range is read from the index alone.
-CREATE INDEX contract_stats_idx ON contract (registered_on, category, subtype, field, seller_type, buyer_type, town, amount_fen, tech_verified_fen)
-    WHERE status = 'registered';
+-- The statistics of a town-scoped user read registered contracts by registration
+-- date from this covering index (status first: SQLite does not treat a partial
+-- index's condition as covering the column).
+CREATE INDEX contract_stats_idx ON contract (status, registered_on, category, subtype, field, seller_type, buyer_type, town, amount_fen, tech_verified_fen);
+
+-- District-wide statistics: registered contracts summed per registration day and
+-- per value of each dimension (dim = category, subtype, field, seller_type,
+-- buyer_type, town), kept by the store in the same transaction as every change
+-- into, out of or within the registered status. A range reads days × keys rows,
+-- whatever the number of contracts.
+CREATE TABLE contract_day_sum (
+    dim TEXT NOT NULL,
+    day TEXT NOT NULL,
+    key TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    amount_fen BIGINT NOT NULL,
+    tech_fen BIGINT NOT NULL,
+    CONSTRAINT contract_day_sum_pkey PRIMARY KEY (dim, day, key)
+);
 
 CREATE TABLE contract_party (
     contract_id TEXT NOT NULL,

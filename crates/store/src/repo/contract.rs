@@ -329,6 +329,45 @@ pub struct ContractSum {
     pub tech_fen: i64,
 }
 
+
+/// Day sums to add: `(dim, day, key) -> (n, amount_fen, tech_fen)`.
+type Deltas = std::collections::BTreeMap<(&'static str, String, String), (i64, i64, i64)>;
+
+/// Adds a registered contract's values (times `sign`) to the day sums.
+fn add_deltas(d: &mut Deltas, r: &ContractRecord, sign: i64) {
+    let (Status::Registered, Some(day)) = (r.status, r.registered_on) else {
+        return;
+    };
+    let day = to_iso(day);
+    let keys: [(&'static str, String); 6] = [
+        ("category", r.subtype.category().as_str().to_string()),
+        ("subtype", r.subtype.as_str().to_string()),
+        ("field", r.field.clone()),
+        ("seller_type", r.seller_type.as_str().to_string()),
+        ("buyer_type", r.buyer_type.as_str().to_string()),
+        ("town", r.town.clone().unwrap_or_default()),
+    ];
+    for (dim, key) in keys {
+        let e = d.entry((dim, day.clone(), key)).or_insert((0, 0, 0));
+        e.0 += sign;
+        e.1 += sign * r.amount_fen;
+        e.2 += sign * r.tech_verified_fen;
+    }
+}
+
+impl ContractDim {
+    fn rollup(self) -> &'static str {
+        match self {
+            ContractDim::Month | ContractDim::Category => "category",
+            ContractDim::Subtype => "subtype",
+            ContractDim::Field => "field",
+            ContractDim::SellerType => "seller_type",
+            ContractDim::BuyerType => "buyer_type",
+            ContractDim::Town => "town",
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     contract_id: String,
@@ -545,8 +584,43 @@ impl Db {
                 .flat_map(|(r, _, ps)| ps.iter().enumerate().map(|(i, p)| (r.id.as_str(), i, p)))
                 .collect();
             self.insert_party_rows(&parties).await?;
+            let mut d = Deltas::new();
+            for (r, _, _) in chunk {
+                add_deltas(&mut d, r, 1);
+            }
+            self.apply_day_sums(&d).await?;
         }
         Ok(())
+    }
+
+    async fn apply_day_sums(&mut self, d: &Deltas) -> Result<()> {
+        let rows: Vec<_> = d.iter().filter(|(_, v)| **v != (0, 0, 0)).collect();
+        for chunk in rows.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO contract_day_sum (dim, day, key, n, amount_fen, tech_fen) VALUES {} \
+                 ON CONFLICT (dim, day, key) DO UPDATE SET n = contract_day_sum.n + excluded.n, \
+                 amount_fen = contract_day_sum.amount_fen + excluded.amount_fen, \
+                 tech_fen = contract_day_sum.tech_fen + excluded.tech_fen",
+                self.backend().values_tuples(chunk.len(), 6)
+            );
+            with_conn!(self, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for ((dim, day, key), (n, a, t)) in chunk {
+                    q = q.bind(*dim).bind(day.clone()).bind(key.clone()).bind(*n).bind(*a).bind(*t);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Moves the day sums from a contract's old values to its current ones.
+    async fn resum(&mut self, old: &ContractRecord, id: &str) -> Result<()> {
+        let new = self.contract(id).await?.ok_or(StoreError::NotFound)?;
+        let mut d = Deltas::new();
+        add_deltas(&mut d, old, -1);
+        add_deltas(&mut d, &new, 1);
+        self.apply_day_sums(&d).await
     }
 
     async fn insert_party_rows(
@@ -782,6 +856,9 @@ impl Db {
         from: Status,
         s: &ContractState<'_>,
     ) -> Result<bool> {
+        let Some(old) = self.contract(id).await? else {
+            return Ok(false);
+        };
         let n = with_conn!(self, c => {
             sqlx::query(
                 "UPDATE contract SET status = $3, subtype = $4, category = $5, tech_verified_fen = $6, regime = $7, \
@@ -797,7 +874,11 @@ impl Db {
             .bind(s.cancelled_on.map(to_iso)).bind(s.cancel_reason).bind(s.at)
             .execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
-        Ok(n == 1)
+        if n != 1 {
+            return Ok(false);
+        }
+        self.resum(&old, id).await?;
+        Ok(true)
     }
 
     /// Rewrites a contract's terms and parties (a resubmission or a 变更登记),
@@ -808,6 +889,9 @@ impl Db {
         from: Status,
         t: &ContractTerms<'_>,
     ) -> Result<bool> {
+        let Some(old) = self.contract(id).await? else {
+            return Ok(false);
+        };
         let n = with_conn!(self, c => {
             sqlx::query(
                 "UPDATE contract SET title = $3, declared_subtype = $4, subtype = $5, category = $6, field = $7, ip_type = $8, \
@@ -835,6 +919,7 @@ impl Db {
             .map(|(i, p)| (id, i, p))
             .collect();
         self.insert_party_rows(&parties).await?;
+        self.resum(&old, id).await?;
         Ok(true)
     }
 
@@ -967,6 +1052,9 @@ impl Db {
         to: NaiveDate,
         towns: Option<&[String]>,
     ) -> Result<Vec<ContractSum>> {
+        if towns.is_none() {
+            return self.contract_day_sums(dim, from, to).await;
+        }
         let key = dim.expr();
         let town_cond = match towns {
             None => String::new(),
@@ -995,6 +1083,38 @@ impl Db {
                 q = q.bind(t.clone());
             }
             q.fetch_all(&mut *c).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, count, amount_fen, tech_fen)| ContractSum {
+                key,
+                count,
+                amount_fen,
+                tech_fen,
+            })
+            .collect())
+    }
+
+    /// [`Db::contract_sums`] of the whole district, from the day sums.
+    async fn contract_day_sums(
+        &mut self,
+        dim: ContractDim,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ContractSum>> {
+        let (key, order) = if dim == ContractDim::Month {
+            ("substr(day, 1, 7)", "1")
+        } else {
+            ("key", "3 DESC, 1")
+        };
+        let sql = format!(
+            "SELECT {key} AS k, CAST(SUM(n) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT), CAST(SUM(tech_fen) AS BIGINT) \
+             FROM contract_day_sum WHERE dim = $1 AND day >= $2 AND day <= $3 GROUP BY {key} \
+             HAVING SUM(n) <> 0 ORDER BY {order}"
+        );
+        let rows: Vec<(String, i64, i64, i64)> = with_conn!(self, c => {
+            sqlx::query_as(AssertSqlSafe(sql.clone())).bind(dim.rollup()).bind(to_iso(from)).bind(to_iso(to))
+                .fetch_all(&mut *c).await
         })?;
         Ok(rows
             .into_iter()
