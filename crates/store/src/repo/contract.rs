@@ -2,9 +2,11 @@
 //! history, changes (变更登记), the yearly registration sequence and the
 //! statistics.
 //!
-//! The statistics read registered contracts by registration date through the
-//! partial covering index `contract_stats_idx` (status = 'registered'): one
-//! `GROUP BY` per dimension, each an index-only range scan.
+//! The statistics read registered contracts by registration date from the
+//! per-day sums `contract_day_sum`, which [`Db::insert_contracts`],
+//! [`Db::set_contract_state`] and [`Db::set_contract_terms`] keep in the same
+//! transaction (minus the old values, plus the new); a town-scoped reader sums
+//! the contracts through the covering index `contract_stats_idx` instead.
 
 use super::{parse_date, parse_opt_date};
 use crate::{Db, Result, StoreError, with_conn};
@@ -329,6 +331,17 @@ pub struct ContractSum {
     pub tech_fen: i64,
 }
 
+type PartyTuple = (String, String, Option<String>, String, Option<String>);
+type StepTuple = (i32, String, String, String, String, Option<String>, i64);
+type ChangeTuple = (
+    i32,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
 
 /// Day sums to add: `(dim, day, key) -> (n, amount_fen, tech_fen)`.
 type Deltas = std::collections::BTreeMap<(&'static str, String, String), (i64, i64, i64)>;
@@ -670,7 +683,7 @@ impl Db {
 
     /// A contract's parties in order.
     pub async fn contract_parties(&mut self, id: &str) -> Result<Vec<ContractPartyRow>> {
-        let rows: Vec<(String, String, Option<String>, String, Option<String>)> = with_conn!(self, c => {
+        let rows: Vec<PartyTuple> = with_conn!(self, c => {
             sqlx::query_as("SELECT side, name, credit_code, kind, org_id FROM contract_party WHERE contract_id = $1 ORDER BY line")
                 .bind(id).fetch_all(&mut *c).await
         })?;
@@ -698,7 +711,7 @@ impl Db {
 
     /// A contract's workflow history in order.
     pub async fn contract_steps(&mut self, id: &str) -> Result<Vec<ContractStepRow>> {
-        let rows: Vec<(i32, String, String, String, String, Option<String>, i64)> = with_conn!(self, c => {
+        let rows: Vec<StepTuple> = with_conn!(self, c => {
             sqlx::query_as("SELECT line, step, status_after, actor, on_date, note, at FROM contract_step WHERE contract_id = $1 ORDER BY line")
                 .bind(id).fetch_all(&mut *c).await
         })?;
@@ -719,15 +732,7 @@ impl Db {
 
     /// A contract's 变更登记 rows in order.
     pub async fn contract_changes(&mut self, id: &str) -> Result<Vec<ContractChangeRow>> {
-        let rows: Vec<(
-            i32,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            String,
-        )> = with_conn!(self, c => {
+        let rows: Vec<ChangeTuple> = with_conn!(self, c => {
             sqlx::query_as("SELECT line, field, old_value, new_value, reason, actor, on_date FROM contract_change WHERE contract_id = $1 ORDER BY line")
                 .bind(id).fetch_all(&mut *c).await
         })?;
