@@ -98,6 +98,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_policy::run(settings, args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Contracts {
+        out.insert(
+            "contracts".into(),
+            crate::bench_contracts::run(args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

@@ -336,6 +336,8 @@ pub enum BenchWhich {
     /// The policy library: 2,000 policies, index build, search latency p50/p99
     /// (full text, filtered, database fallback) and catch-up.
     Policy,
+    /// Technology contract statistics over 1,000,000 registered contracts on SQLite.
+    Contracts,
     /// All of them.
     All,
 }

@@ -4,6 +4,7 @@
 //! imports, the table of bad cells first); 2 bad usage.
 
 mod bench;
+mod bench_contracts;
 mod bench_match;
 mod bench_mm;
 mod bench_money;

@@ -942,6 +942,33 @@ impl Registration {
     }
 }
 
+/// The technical fields (技术领域) of the statistics: `(code, zh-CN name)`.
+pub const FIELDS: [(&str, &str); 10] = [
+    ("electronic_information", "电子信息"),
+    ("advanced_manufacturing", "先进制造与自动化"),
+    ("new_energy", "新能源与高效节能"),
+    ("new_materials", "新材料及其应用"),
+    ("biomedicine", "生物、医药和医疗器械"),
+    ("modern_agriculture", "现代农业"),
+    ("environment", "资源与环境"),
+    ("modern_transport", "现代交通"),
+    ("urban_social", "城市建设与社会发展"),
+    ("other", "其他"),
+];
+
+/// The zh-CN name of a field code (the code itself when unknown).
+pub fn field_label(code: &str) -> &str {
+    FIELDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
+}
+
+/// Whether a field code is on the list.
+pub fn is_field(code: &str) -> bool {
+    FIELDS.iter().any(|(c, _)| *c == code)
+}
+
 /// A full-year projection from a year-to-date figure: when last year's same
 /// months and full year are known, this year's YTD scaled by last year's
 /// full-year / YTD ratio (keeps the seasonality: contracts bunch in December);
@@ -1020,6 +1047,14 @@ mod tests {
 
     fn holidays() -> Calendar {
         Calendar::new(vec![d("2026-10-01"), d("2026-10-02")], vec![])
+    }
+
+    #[test]
+    fn fields_have_labels() {
+        assert!(is_field("new_energy"));
+        assert!(!is_field("energy"));
+        assert_eq!(field_label("new_materials"), "新材料及其应用");
+        assert_eq!(field_label("x"), "x");
     }
 
     #[test]

@@ -73,6 +73,15 @@ pub fn template(code: &str) -> &'static str {
         "contract_step_not_allowed" => "当前状态（{status}）下不能进行这一步",
         "contract_review_overdue" => "已超过审查时限（{deadline}），须由管理员说明逾期原因后办理",
         "contract_late_reason" => "审查时限已于{deadline}届满，请填写逾期办理原因",
+        "contract_duplicate" => {
+            "该合同已提交登记（{title}，登记编号 {number}），同一合同只能登记一次"
+        }
+        "contract_seller_not_org" => "卖方当事人中应包括登记主体“{name}”（按统一社会信用代码）",
+        "contract_not_registered" => "合同尚未登记（当前：{status}），不能出具登记证明",
+        "contract_changed_meanwhile" => "合同状态已被他人更新（原为：{status}），请刷新后重试",
+        "contract_change_nothing" => "变更登记没有改变任何内容",
+        "contract_collab_other_org" => "对接合作“{value}”不属于该合同的登记主体",
+        "contract_range_order" => "统计区间的截止月份早于开始月份",
         "challenge_kpis_required" => "榜单应至少有一项考核指标",
         "challenge_duration_range" => "攻关周期应为 1—{max} 个月",
         "challenge_parallel_teams" => "并行揭榜团队数应至少为1",

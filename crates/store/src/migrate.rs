@@ -72,6 +72,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0010_policy.sql"),
         include_str!("../migrations/0010_policy.sql"),
     ),
+    (
+        11,
+        "contract",
+        include_str!("../migrations/0011_contract.sql"),
+        include_str!("../migrations/0011_contract.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

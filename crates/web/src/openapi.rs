@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, policy, search,
+    auth, chain, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs, policy,
+    search,
     sessions,
 };
 use axum::Json;
@@ -145,6 +146,16 @@ use utoipa::OpenApi;
         policy::expire,
         policy::by_type,
         policy::for_org,
+        contracts::list,
+        contracts::submit,
+        contracts::queue,
+        contracts::stats,
+        contracts::detail,
+        contracts::resubmit,
+        contracts::step,
+        contracts::change,
+        contracts::link,
+        contracts::certificate,
     ),
     components(schemas(
         UserDto,

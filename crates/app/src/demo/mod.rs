@@ -27,6 +27,7 @@
 //! `demo.built`, so an interrupted build leaves the database as it was.
 
 mod clusters;
+mod contracts;
 mod enterprises;
 mod filings;
 mod geography;
@@ -385,6 +386,9 @@ pub async fn build(
     tracing::info!(?loans, "demo: knowledge-value credit loans");
     let n_policies = policies::write(&mut tx, now).await?;
     tracing::info!(n_policies, "demo: policy library");
+    let (contracts, contract_events) = contracts::write(&mut tx, seed, &plan.orgs).await?;
+    tracing::info!(?contracts, "demo: technology contracts");
+    events.extend(contract_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -35,6 +35,9 @@ pub(crate) const RD_2023Q3_FEN: i64 = 113_100 * FEN_PER_WAN;
 /// The same enterprises a year earlier: 100533.33万元, so the growth rounds to 12.5 %.
 pub(crate) const RD_2022Q3_FEN: i64 = 100_533_330_000;
 
+/// 技术合同成交额 registered in 2023年1—9月: 3.2亿元 (32,000.00万元).
+pub(crate) const CONTRACTS_2023_JAN_SEP_FEN: i64 = 32_000 * FEN_PER_WAN;
+
 /// First year with filings.
 pub(crate) const FIRST_YEAR: i32 = 2019;
 /// The year of the snapshot (its third quarter is the report's R&D quarter).

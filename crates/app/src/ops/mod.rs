@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod check;
 pub mod credit;
+pub mod contract;
+pub mod contract_stats;
 pub mod dashboard;
 pub mod feedback;
 pub mod filing;

@@ -62,6 +62,9 @@ pub struct DistrictReport {
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
     /// Knowledge-value credit loans since the programme began (`loans.*`).
     pub loans: LoanFigures,
+    /// Technology contracts registered within the range, by registration date
+    /// (`contracts.*`).
+    pub contracts: crate::ops::contract_stats::ContractFigures,
 }
 
 /// Knowledge-value credit loans drawn up to the range's last day (cumulative
@@ -198,6 +201,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         amount_wan: Money::from_fen(amount).wan_2dp(),
         leveraged_commercial_wan: Money::from_fen(leveraged).wan_2dp(),
     };
+    let contracts =
+        crate::ops::contract_stats::report_figures(&mut db, range.from, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -229,6 +234,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         cultivation: Cultivation { ready, targets },
         matchmaking,
         loans,
+        contracts,
     })
 }
 
@@ -324,6 +330,7 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         to = r.range.to,
     ) + &cultivation_markdown(&r.cultivation)
         + &crate::ops::outcome::report_markdown(&r.matchmaking)
+        + &crate::ops::contract_stats::report_markdown(&r.contracts, &label)
 }
 
 fn cultivation_markdown(c: &Cultivation) -> String {
@@ -400,6 +407,7 @@ mod tests {
                 amount_wan: Decimal::new(8_170_000, 2),
                 leveraged_commercial_wan: Decimal::new(10_300_000, 2),
             },
+            contracts: Default::default(),
         };
         let md = to_markdown(&r);
         assert!(

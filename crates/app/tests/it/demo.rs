@@ -70,6 +70,73 @@ fn assert_published_figures(r: &DistrictReport) {
     ));
 }
 
+/// 技术合同: 3.2亿元 registered in 1—9月 2023, more than 3× the same months of
+/// 2022, expected above 3.5亿元 for the year; a registrar's queue in 2026Q3; some
+/// contracts close collaborations of the matchmaking chain.
+async fn assert_contract_figures(app: &App) {
+    use kechuang_app::ops::contract::{self, ListQuery};
+    use kechuang_app::ops::contract_stats::{self, StatsQuery};
+    let range = report::parse_range("2023-01", "2023-09").expect("range");
+    let r = report::district(app, &Actor::cli(), &range)
+        .await
+        .expect("report");
+    assert_eq!(
+        r.contracts.amount_wan,
+        Decimal::new(3_200_000, 2),
+        "32000.00万元"
+    );
+    let yoy = r.contracts.yoy_pct.expect("yoy");
+    assert!(yoy >= Decimal::from(200), "more than 3× last year: {yoy}");
+    let md = report::to_markdown(&r);
+    assert!(md.contains("成交额3.2亿元"), "{md}");
+    let admin = Actor::cli();
+    let s = contract_stats::statistics(
+        app,
+        &admin,
+        &StatsQuery {
+            from: "2023-01".into(),
+            to: "2023-09".into(),
+        },
+    )
+    .await
+    .expect("stats");
+    assert!(
+        s.ytd.sentence.starts_with(
+            "2023年1—9月技术合同成交额3.2亿元，预计全年突破3.5亿元，是去年同期的3倍以上"
+        ),
+        "{}",
+        s.ytd.sentence
+    );
+    assert!(s.by_category.len() == 5 && s.by_seller_type.len() >= 3);
+    let queue = contract::queue(app, &admin).await.expect("queue");
+    assert!(queue.len() >= 10, "{}", queue.len());
+    assert!(queue.iter().any(|q| !q.warnings.is_empty()));
+    for status in ["refused", "cancelled"] {
+        let p = contract::list(
+            app,
+            &admin,
+            &ListQuery {
+                status: status.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+        assert_eq!(p.total, 1, "{status}");
+    }
+    let linked = contract::list(
+        app,
+        &admin,
+        &ListQuery {
+            per_page: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
+    assert!(linked.total > 1500);
+}
+
 async fn build(app: &App, seed: u64) -> DemoSummary {
     demo::build(app, &DemoOptions { seed }, &|_, _, _| {})
         .await
@@ -200,6 +267,7 @@ store_test!(
 
         // The published figures, from the records, by the report's own queries.
         assert_published_figures(&report_figures(&app).await);
+        assert_contract_figures(&app).await;
 
         // The loans: every one within its evaluation's line, resting on a
         // consent; some overdue, one claim paid through the ledger, one waiting.

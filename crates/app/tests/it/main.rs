@@ -8,6 +8,7 @@ mod bad_input;
 mod chain;
 mod common;
 mod credit;
+mod contract;
 mod demo;
 mod export;
 mod filing;

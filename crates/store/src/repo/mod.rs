@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod chain;
 pub mod credit;
+pub mod contract;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -28,6 +29,9 @@ pub use chain::{
 pub use credit::{
     ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
     RepaymentRecord,
+pub use contract::{
+    ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
+    ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};

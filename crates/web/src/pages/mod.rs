@@ -4,6 +4,7 @@
 mod auth;
 mod chain;
 mod credit;
+mod contracts;
 mod filings;
 mod io;
 mod ladder;
@@ -111,4 +112,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ledger::router())
         .merge(credit::router())
         .merge(policy::router())
+        .merge(contracts::router())
 }

@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 pub(crate) mod chain;
 pub(crate) mod credit;
+pub(crate) mod contracts;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
@@ -32,6 +33,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(ledger::router())
         .merge(credit::router())
         .merge(policy::router())
+        .merge(contracts::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

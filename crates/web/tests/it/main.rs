@@ -7,6 +7,7 @@
 mod api;
 mod chain;
 mod credit;
+mod contracts;
 mod harness;
 mod io;
 mod ladder;
