@@ -29,6 +29,7 @@ pub use chain::{
 pub use credit::{
     ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
     RepaymentRecord,
+};
 pub use contract::{
     ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
     ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,
