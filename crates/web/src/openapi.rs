@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, challenge, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,33 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        challenge::list,
+        challenge::publicity,
+        challenge::one,
+        challenge::create,
+        challenge::workbench,
+        challenge::stage,
+        challenge::apply,
+        challenge::draw,
+        challenge::panel,
+        challenge::reviewer,
+        challenge::object,
+        challenge::rule,
+        challenge::demands,
+        challenge::submit_demand,
+        challenge::screen,
+        challenge::mine,
+        challenge::application,
+        challenge::formal_check,
+        challenge::reviews,
+        challenge::score,
+        challenge::projects,
+        challenge::sign,
+        challenge::project,
+        challenge::pay,
+        challenge::review,
+        challenge::accept,
+        challenge::link,
     ),
     components(schemas(
         UserDto,

@@ -26,6 +26,7 @@
 //! store's multi-row statements and appends one event per organisation and a final
 //! `demo.built`, so an interrupted build leaves the database as it was.
 
+mod challenges;
 mod clusters;
 mod enterprises;
 mod filings;
@@ -379,6 +380,11 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let challenges = challenges::write(&mut tx, seed, &plan.orgs, now).await?;
+    tracing::info!(
+        ?challenges,
+        "demo: 揭榜挂帅 (calls, applications, projects)"
+    );
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

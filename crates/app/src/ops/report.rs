@@ -60,6 +60,8 @@ pub struct DistrictReport {
     pub cultivation: Cultivation,
     /// Matchmaking and its outcome chain (`matchmaking.*`).
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// 揭榜挂帅 up to the last day (`challenges.*`).
+    pub challenges: crate::ops::challenge::ChallengeFigures,
 }
 
 /// The cultivation part of the report.
@@ -176,6 +178,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         return Err(anyhow::anyhow!("tier counts").into());
     };
     let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
+    let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -206,6 +209,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
         matchmaking,
+        challenges,
     })
 }
 
@@ -293,6 +297,7 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         to = r.range.to,
     ) + &cultivation_markdown(&r.cultivation)
         + &crate::ops::outcome::report_markdown(&r.matchmaking)
+        + &crate::ops::challenge::report_markdown(&r.challenges, r.range.to)
 }
 
 fn cultivation_markdown(c: &Cultivation) -> String {
@@ -364,6 +369,7 @@ mod tests {
                 targets: Vec::new(),
             },
             matchmaking: Default::default(),
+            challenges: Default::default(),
         };
         let md = to_markdown(&r);
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod chain;
+pub mod challenge;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -22,6 +23,11 @@ pub use bulk::NewEvent;
 pub use chain::{
     ChainCounts, ChainFilter, CollaborationRecord, FeedbackCount, InterestRecord, MessageRecord,
     NewCollaboration, NewInterest, StageRow, ThreadRecord,
+};
+pub use challenge::{
+    ChAcceptance, ChApplication, ChCall, ChCheck, ChConflict, ChConsortium, ChDemand, ChMember,
+    ChObjection, ChPanelMember, ChPoolExpert, ChProject, ChRanked, ChReview, ChScore,
+    ChTranchePaid,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};

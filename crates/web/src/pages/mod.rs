@@ -3,6 +3,7 @@
 
 mod auth;
 mod chain;
+mod challenge;
 mod filings;
 mod io;
 mod ladder;
@@ -103,4 +104,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(mm_import::router())
         .merge(ledger::router())
+        .merge(challenge::router())
 }

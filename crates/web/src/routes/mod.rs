@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod chain;
+pub(crate) mod challenge;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
@@ -28,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(chain::router())
         .merge(sessions::router())
         .merge(ledger::router())
+        .merge(challenge::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
