@@ -201,6 +201,33 @@ store_test!(
             "one event per organisation and more"
         );
 
+        // 揭榜挂帅: calls in every stage, one 赛马 with two winners, tranches paid
+        // through the ledger (the check above holds the books), one accepted.
+        let calls = kechuang_app::ops::challenge::calls(&app, Some(&Actor::cli()))
+            .await
+            .unwrap();
+        let ch_stages: std::collections::BTreeSet<&str> =
+            calls.iter().map(|c| c.call.stage.as_str()).collect();
+        for s in ["published", "reviewing", "publicity", "running", "closed"] {
+            assert!(ch_stages.contains(s), "{s}: {ch_stages:?}");
+        }
+        assert!(
+            calls
+                .iter()
+                .any(|c| c.call.ranking.iter().filter(|r| r.selected).count() == 2)
+        );
+        let mut db = store.read().await.unwrap();
+        let horizon = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let f = kechuang_app::ops::challenge::figures(&mut db, horizon)
+            .await
+            .unwrap();
+        drop(db);
+        assert_eq!((f.calls, f.projects, f.accepted), (6, 4, 1), "{f:?}");
+        assert!(
+            f.paid_wan > Decimal::ZERO && f.paid_wan < f.granted_wan,
+            "{f:?}"
+        );
+
         // A second build is refused and changes nothing.
         let err = demo::build(&app, &DemoOptions::default(), &|_, _, _| {})
             .await

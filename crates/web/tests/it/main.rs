@@ -6,6 +6,7 @@
 
 mod api;
 mod chain;
+mod challenge;
 mod harness;
 mod io;
 mod ladder;
