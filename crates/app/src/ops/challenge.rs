@@ -988,11 +988,10 @@ pub async fn apply_in(
             member_org_ids: members,
         })
     };
-    if db
+    if !db
         .ch_applications(Some(call_id), Some(&lead))
         .await?
-        .first()
-        .is_some()
+        .is_empty()
     {
         return Err(conflict("lead_org_id", "challenge_already_applied"));
     }
@@ -2570,14 +2569,13 @@ pub struct ChallengeFigures {
 
 /// Figures up to and including `last_day`.
 pub async fn figures(db: &mut Db, last_day: NaiveDate) -> AppResult<ChallengeFigures> {
-    let mut f = ChallengeFigures::default();
-    f.calls = db
+    let calls = db
         .ch_calls(&[])
         .await?
         .iter()
         .filter(|c| c.published_on.is_some_and(|d| d <= last_day))
         .count() as u64;
-    f.applications = db
+    let applications = db
         .ch_applications(None, None)
         .await?
         .iter()
@@ -2589,9 +2587,7 @@ pub async fn figures(db: &mut Db, last_day: NaiveDate) -> AppResult<ChallengeFig
         .into_iter()
         .filter(|p| p.signed_on <= last_day)
         .collect();
-    f.projects = ps.len() as u64;
-    f.granted_wan = Money::from_fen(ps.iter().map(|p| p.grant_fen).sum()).to_wan();
-    f.accepted = ps
+    let accepted = ps
         .iter()
         .filter(|p| {
             p.acceptance
@@ -2606,8 +2602,14 @@ pub async fn figures(db: &mut Db, last_day: NaiveDate) -> AppResult<ChallengeFig
         .filter(|t| t.paid_on <= last_day)
         .map(|t| t.amount_fen)
         .sum();
-    f.paid_wan = Money::from_fen(paid).to_wan();
-    Ok(f)
+    Ok(ChallengeFigures {
+        calls,
+        applications,
+        projects: ps.len() as u64,
+        granted_wan: Money::from_fen(ps.iter().map(|p| p.grant_fen).sum()).to_wan(),
+        paid_wan: Money::from_fen(paid).to_wan(),
+        accepted,
+    })
 }
 
 /// The report's 揭榜挂帅 section: a sentence and a table.
