@@ -105,6 +105,19 @@ pub fn template(code: &str) -> &'static str {
         "challenge_milestone_not_reviewed" => "里程碑“{milestone}”尚未考核通过，不能拨付这一期资金",
         "challenge_not_awaiting_acceptance" => "项目当前为“{stage}”，不能验收",
         "challenge_kpi_count" => "应逐项填写{expected}项考核指标的实测值",
+        "challenge_demand_closed" => "该需求已处理（已凝练入榜或未通过筛选）",
+        "challenge_window_closed" => "不在揭榜申报期内（{opens} 至 {closes}）",
+        "challenge_partner_is_lead" => "牵头单位不能同时作为合作单位",
+        "challenge_already_applied" => "该单位已揭榜申报过这一榜单",
+        "challenge_already_scored" => "已经评过分，不能重复评分或重新抽取专家",
+        "challenge_no_checked_applications" => "尚无通过形式审查的申报",
+        "challenge_not_on_panel" => "该专家不在本榜单的评审专家组中",
+        "challenge_publicity_closed" => "不在公示期内，不能提出异议",
+        "challenge_objection_closed" => "这条异议已处理",
+        "challenge_not_selected" => {
+            "只有公示结束、榜单进入实施阶段后，入选团队才能签订任务书（当前：{stage}）"
+        }
+        "challenge_already_signed" => "该申报已签订任务书",
         "platform_target_positive" => "目标值应大于零",
         "loan_term_too_long" => "贷款期限不超过{max}个月",
         "loan_repay_before_start" => "还款日期早于放款日（{start}）",

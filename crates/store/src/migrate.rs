@@ -78,6 +78,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0011_contract.sql"),
         include_str!("../migrations/0011_contract.sql"),
     ),
+    (
+        12,
+        "challenge",
+        include_str!("../migrations/0012_challenge.sql"),
+        include_str!("../migrations/0012_challenge.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

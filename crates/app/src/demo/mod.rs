@@ -26,6 +26,7 @@
 //! store's multi-row statements and appends one event per organisation and a final
 //! `demo.built`, so an interrupted build leaves the database as it was.
 
+mod challenges;
 mod clusters;
 mod contracts;
 mod enterprises;
@@ -389,6 +390,11 @@ pub async fn build(
     let (contracts, contract_events) = contracts::write(&mut tx, seed, &plan.orgs).await?;
     tracing::info!(?contracts, "demo: technology contracts");
     events.extend(contract_events);
+    let challenges = challenges::write(&mut tx, seed, &plan.orgs, now).await?;
+    tracing::info!(
+        ?challenges,
+        "demo: 揭榜挂帅 (calls, applications, projects)"
+    );
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -1,6 +1,7 @@
 //! Use cases by area.
 
 pub mod auth;
+pub mod challenge;
 pub mod check;
 pub mod credit;
 pub mod contract;

@@ -65,6 +65,8 @@ pub struct DistrictReport {
     /// Technology contracts registered within the range, by registration date
     /// (`contracts.*`).
     pub contracts: crate::ops::contract_stats::ContractFigures,
+    /// 揭榜挂帅 up to the last day (`challenges.*`).
+    pub challenges: crate::ops::challenge::ChallengeFigures,
 }
 
 /// Knowledge-value credit loans drawn up to the range's last day (cumulative
@@ -203,6 +205,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     };
     let contracts =
         crate::ops::contract_stats::report_figures(&mut db, range.from, range.to).await?;
+    let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -235,6 +238,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         matchmaking,
         loans,
         contracts,
+        challenges,
     })
 }
 
@@ -331,6 +335,7 @@ pub fn to_markdown(r: &DistrictReport) -> String {
     ) + &cultivation_markdown(&r.cultivation)
         + &crate::ops::outcome::report_markdown(&r.matchmaking)
         + &crate::ops::contract_stats::report_markdown(&r.contracts, &label)
+        + &crate::ops::challenge::report_markdown(&r.challenges, r.range.to)
 }
 
 fn cultivation_markdown(c: &Cultivation) -> String {
@@ -408,6 +413,7 @@ mod tests {
                 leveraged_commercial_wan: Decimal::new(10_300_000, 2),
             },
             contracts: Default::default(),
+            challenges: Default::default(),
         };
         let md = to_markdown(&r);
         assert!(

@@ -333,6 +333,46 @@ store_test!(
             "one event per organisation and more"
         );
 
+        // 揭榜挂帅: calls in every stage, one 赛马 with two winners, tranches paid
+        // through the ledger (the check above holds the books), one accepted.
+        let t0 = std::time::Instant::now();
+        let calls = kechuang_app::ops::challenge::calls(&app, Some(&Actor::cli()))
+            .await
+            .unwrap();
+        let calls_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let ch_stages: std::collections::BTreeSet<&str> =
+            calls.iter().map(|c| c.call.stage.as_str()).collect();
+        for s in ["published", "reviewing", "publicity", "running", "closed"] {
+            assert!(ch_stages.contains(s), "{s}: {ch_stages:?}");
+        }
+        let race = calls
+            .iter()
+            .find(|c| c.call.ranking.iter().filter(|r| r.selected).count() == 2)
+            .expect("a 赛马 call with two winners");
+        let t0 = std::time::Instant::now();
+        let wb = kechuang_app::ops::challenge::workbench(&app, &Actor::cli(), &race.call.id)
+            .await
+            .unwrap();
+        let workbench_ms = t0.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(wb.projects.len(), 2);
+        assert_eq!(wb.panel.iter().filter(|p| !p.excluded).count(), 5);
+        let mut db = store.read().await.unwrap();
+        let horizon = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let t0 = std::time::Instant::now();
+        let f = kechuang_app::ops::challenge::figures(&mut db, horizon)
+            .await
+            .unwrap();
+        let figures_ms = t0.elapsed().as_secs_f64() * 1e3;
+        drop(db);
+        eprintln!(
+            "challenge timings: calls {calls_ms:.1} ms, workbench {workbench_ms:.1} ms, figures {figures_ms:.1} ms"
+        );
+        assert_eq!((f.calls, f.projects, f.accepted), (6, 4, 1), "{f:?}");
+        assert!(
+            f.paid_wan > Decimal::ZERO && f.paid_wan < f.granted_wan,
+            "{f:?}"
+        );
+
         // A second build is refused and changes nothing.
         let err = demo::build(&app, &DemoOptions::default(), &|_, _, _| {})
             .await

@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod chain;
+mod challenge;
 mod common;
 mod credit;
 mod contract;

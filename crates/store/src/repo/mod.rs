@@ -4,6 +4,7 @@ pub mod bulk;
 pub mod chain;
 pub mod credit;
 pub mod contract;
+pub mod challenge;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -33,6 +34,11 @@ pub use credit::{
 pub use contract::{
     ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
     ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,
+};
+pub use challenge::{
+    ChAcceptance, ChApplication, ChCall, ChCheck, ChConflict, ChConsortium, ChDemand, ChMember,
+    ChObjection, ChPanelMember, ChPoolExpert, ChProject, ChRanked, ChReview, ChScore,
+    ChTranchePaid,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};

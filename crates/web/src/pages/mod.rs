@@ -5,6 +5,7 @@ mod auth;
 mod chain;
 mod credit;
 mod contracts;
+mod challenge;
 mod filings;
 mod io;
 mod ladder;
@@ -113,4 +114,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(credit::router())
         .merge(policy::router())
         .merge(contracts::router())
+        .merge(challenge::router())
 }

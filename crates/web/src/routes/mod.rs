@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod chain;
 pub(crate) mod credit;
 pub(crate) mod contracts;
+pub(crate) mod challenge;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
@@ -34,6 +35,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(credit::router())
         .merge(policy::router())
         .merge(contracts::router())
+        .merge(challenge::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -8,6 +8,7 @@ mod api;
 mod chain;
 mod credit;
 mod contracts;
+mod challenge;
 mod harness;
 mod io;
 mod ladder;
