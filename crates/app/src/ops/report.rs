@@ -60,6 +60,10 @@ pub struct DistrictReport {
     pub cultivation: Cultivation,
     /// Matchmaking and its outcome chain (`matchmaking.*`).
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// Innovation platforms existing on the last day (`platforms.*`).
+    pub platforms: crate::ops::platform::PlatformFigures,
+    /// Incubated hard-tech projects (`incubated_projects.total`).
+    pub incubated_projects: crate::ops::platform::IncubatedFigures,
 }
 
 /// The cultivation part of the report.
@@ -176,6 +180,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         return Err(anyhow::anyhow!("tier counts").into());
     };
     let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
+    let (platforms, incubated_projects) =
+        crate::ops::platform::report_figures(&mut db, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -206,6 +212,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
         matchmaking,
+        platforms,
+        incubated_projects,
     })
 }
 
@@ -270,6 +278,10 @@ pub fn to_markdown(r: &DistrictReport) -> String {
             None => para.push('。'),
         }
     }
+    para.push_str(&crate::ops::platform::report_sentence(
+        &r.platforms,
+        &r.incubated_projects,
+    ));
     let rd_amount = r
         .rd_above_scale
         .amount_wan
@@ -364,6 +376,12 @@ mod tests {
                 targets: Vec::new(),
             },
             matchmaking: Default::default(),
+            platforms: crate::ops::platform::PlatformFigures {
+                total: 182,
+                by_kind: Default::default(),
+                by_level: [("national".to_string(), 3)].into_iter().collect(),
+            },
+            incubated_projects: crate::ops::platform::IncubatedFigures { total: 53 },
         };
         let md = to_markdown(&r);
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");
@@ -373,6 +391,12 @@ mod tests {
         );
         assert!(
             md.contains("2023年1—9月规上工业企业实现研发投入1.23亿元，同比下降3.1%。"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "全区已建成各类创新平台182个（国家级3个），各研究院累计孵化硬科技项目53个。"
+            ),
             "{md}"
         );
     }

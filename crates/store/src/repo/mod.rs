@@ -13,6 +13,7 @@ pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
 pub mod org;
+pub mod platform;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
@@ -34,6 +35,10 @@ pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,
 };
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
+pub use platform::{
+    AllianceRow, EvaluationRow, ExpertRow, MemberRow, PartnerRow, PlatformData, PlatformFilter,
+    PlatformRow, ProjectData, ProjectRow, TargetRecord, TeamRow,
+};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};
