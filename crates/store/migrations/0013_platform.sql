@@ -10,7 +10,7 @@ CREATE TABLE platform (
     platform_id TEXT NOT NULL,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
-    level INTEGER NOT NULL,
+    level BIGINT NOT NULL,
     host_org_id TEXT NOT NULL,
     status TEXT NOT NULL,
     approved_on TEXT NOT NULL,

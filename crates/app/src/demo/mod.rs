@@ -36,6 +36,7 @@ mod matchmaking;
 mod names;
 mod outcomes;
 mod people;
+mod platforms;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
@@ -379,6 +380,16 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let platforms = platforms::write(
+        &mut tx,
+        seed,
+        &plan.orgs,
+        &plan.qualifications,
+        &plan.showcase,
+        now,
+    )
+    .await?;
+    tracing::info!(?platforms, "demo: innovation platforms");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

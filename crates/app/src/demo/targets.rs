@@ -79,3 +79,10 @@ pub(crate) const SRDI_NEW_AFTER: [(i32, usize); 3] = [(2024, 36), (2025, 41), (2
 /// Year-on-year growth the 规上 R&D (1—9月) is steered to after the snapshot, in
 /// per mille.
 pub(crate) const RD_GROWTH_PM: [(i32, i64); 3] = [(2024, 118), (2025, 109), (2026, 97)];
+
+/// 创新平台 existing on [`SNAPSHOT`] (approved, under construction or accredited,
+/// and not revoked): "目前，全区已建成各类创新平台182个".
+pub(crate) const PLATFORMS_TOTAL: usize = 182;
+/// Hard-tech projects incubated by the 重庆高新技术产业研究院: "至今已孵化落地
+/// “硬科技”项目53个".
+pub(crate) const INCUBATED_PROJECTS: usize = 53;

@@ -26,6 +26,8 @@ use serde_json::json;
 
 /// Largest research team.
 pub const MAX_TEAM: i32 = 10_000;
+/// Member roles in rank order (others after them).
+pub const ROLES: [&str; 4] = ["理事长单位", "副理事长单位", "理事单位", "会员单位"];
 /// Most experts added in one call.
 pub const MAX_EXPERTS: usize = 5_000;
 
@@ -240,8 +242,10 @@ impl TargetView {
             .parse::<i64>()
             .unwrap_or(0)
             .clamp(0, 100);
+        let mut shown = pct;
+        shown.rescale(1);
         Ok(TargetView {
-            progress_pct: pct.to_string(),
+            progress_pct: shown.to_string(),
             bar_pct: bar,
             metric: t.metric,
             target: t.target.normalize().to_string(),
@@ -1073,6 +1077,7 @@ pub async fn alliance(
             None => by_role.push((m.role.clone(), 1)),
         }
     }
+    by_role.sort_by_key(|(r, _)| ROLES.iter().position(|x| x == r).unwrap_or(ROLES.len()));
     let per_page = if per_page <= 0 { 50 } else { per_page.min(500) };
     let page = page.max(1);
     let experts = db

@@ -17,4 +17,5 @@ mod match_eval;
 mod matchmaking;
 mod mm_import;
 mod org;
+mod platform;
 mod sessions;
