@@ -2,7 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, platforms, search,
+    sessions,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,23 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        platforms::list,
+        platforms::create,
+        platforms::detail,
+        platforms::update,
+        platforms::status,
+        platforms::evaluate,
+        platforms::levels,
+        platforms::institute_detail,
+        platforms::add_team,
+        platforms::set_target,
+        platforms::add_project,
+        platforms::move_project,
+        platforms::alliances,
+        platforms::create_alliance,
+        platforms::alliance,
+        platforms::add_member,
+        platforms::add_experts,
     ),
     components(schemas(
         UserDto,

@@ -1024,3 +1024,23 @@ pub fn report_sentence(p: &PlatformFigures, i: &IncubatedFigures) -> String {
     s.push('。');
     s
 }
+
+/// [`institution_levels`] for bureau staff over the API: `on` (default today) →
+/// organisation id → level code.
+pub async fn levels(
+    app: &App,
+    actor: &Actor,
+    on: &str,
+) -> AppResult<BTreeMap<String, &'static str>> {
+    actor.require_bureau()?;
+    let on = if on.trim().is_empty() {
+        app.today()
+    } else {
+        kechuang_core::date::parse("on", on)?
+    };
+    Ok(institution_levels(app, on)
+        .await?
+        .into_iter()
+        .map(|(o, l)| (o.to_string(), level_code(l)))
+        .collect())
+}

@@ -10,6 +10,7 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod orgs;
+mod platforms;
 mod sessions;
 
 use crate::AppState;
@@ -103,4 +104,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(mm_import::router())
         .merge(ledger::router())
+        .merge(platforms::router())
 }

@@ -9,6 +9,7 @@ pub(crate) mod ledger;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
+pub(crate) mod platforms;
 pub(crate) mod search;
 pub(crate) mod sessions;
 
@@ -28,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(chain::router())
         .merge(sessions::router())
         .merge(ledger::router())
+        .merge(platforms::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -13,5 +13,6 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod pages;
+mod platforms;
 mod scope;
 mod sessions;
