@@ -200,11 +200,11 @@ impl PlatformInput {
                 PlatformStatus::Revoked => (None, true),
             };
             if let Some(acc) = acc
-                && !self.accredited_on.trim().is_empty() == accredited_on.is_some()
+                && (self.accredited_on.trim().is_empty() || accredited_on.is_some())
             {
                 need(&mut errors, "accredited_on", accredited_on, acc);
             }
-            if !self.revoked_on.trim().is_empty() == revoked_on.is_some() {
+            if self.revoked_on.trim().is_empty() || revoked_on.is_some() {
                 need(&mut errors, "revoked_on", revoked_on, rev);
             }
         }

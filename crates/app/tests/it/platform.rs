@@ -716,7 +716,7 @@ store_test!(
         let proj = |name: &str, stage: &str, firm: &str| ProjectInput {
             name: name.into(),
             stage: stage.into(),
-            funding_fen: 2_000_000_00,
+            funding_fen: 200_000_000,
             started_on: "2022-03-01".into(),
             firm_org_id: firm.into(),
             ..Default::default()
