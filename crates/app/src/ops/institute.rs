@@ -67,6 +67,7 @@ pub struct TeamInput {
 
 /// Adds a research team to an institute.
 pub async fn add_team(app: &App, actor: &Actor, id: &str, input: &TeamInput) -> AppResult<TeamRow> {
+    actor.require_admin()?;
     let mut errors = Vec::new();
     let name = required_text("name", &input.name, 100)
         .map_err(|e| errors.push(e))
@@ -152,6 +153,7 @@ pub async fn set_target(
     id: &str,
     input: &TargetInput,
 ) -> AppResult<TargetView> {
+    actor.require_admin()?;
     let mut errors = Vec::new();
     let target = decimal("target", &input.target, &mut errors);
     let actual = decimal("actual", &input.actual, &mut errors);
@@ -307,6 +309,7 @@ pub async fn add_project(
     id: &str,
     input: &ProjectInput,
 ) -> AppResult<ProjectView> {
+    actor.require_admin()?;
     let mut errors = Vec::new();
     let name = required_text("name", &input.name, 200)
         .map_err(|e| errors.push(e))
@@ -427,6 +430,7 @@ pub async fn move_project(
     project_id: &str,
     input: &MoveInput,
 ) -> AppResult<ProjectView> {
+    actor.require_admin()?;
     let mut errors = Vec::new();
     let to = IncubationStage::parse(input.stage.trim());
     if to.is_none() {

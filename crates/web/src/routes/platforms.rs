@@ -235,17 +235,23 @@ pub(crate) async fn add_member(
     created(&institute::add_member(&s.app, &session.actor, &id, &input).await?)
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ExpertsBody {
+    experts: Vec<ExpertInput>,
+}
+
 /// Adds member experts in bulk (all or none).
 #[utoipa::path(post, path = "/api/v1/alliances/{id}/experts", tag = "platforms",
-    request_body(content = Object, description = "[{name, affiliation, title, field, role, joined_on}], up to 5000"),
+    request_body(content = Object, description = "{experts: [{name, affiliation, title, field, role, joined_on}]}, up to 5000"),
     responses((status = 201, description = "{added}"), (status = 403), (status = 404), (status = 422)))]
 pub(crate) async fn add_experts(
     State(s): State<AppState>,
     ApiSession(session): ApiSession,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<Vec<ExpertInput>>,
+    ApiJson(input): ApiJson<ExpertsBody>,
 ) -> Result<Response, ApiError> {
-    let n = institute::add_experts(&s.app, &session.actor, &id, &input).await?;
+    let n = institute::add_experts(&s.app, &session.actor, &id, &input.experts).await?;
     created(&serde_json::json!({ "added": n }))
 }
 

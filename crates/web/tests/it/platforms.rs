@@ -172,7 +172,7 @@ async fn the_platform_api_and_pages_show_each_party_what_it_may_see() {
             &boss,
             "POST",
             &format!("/api/v1/alliances/{al}/experts"),
-            json!(experts),
+            json!({"experts": experts}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
