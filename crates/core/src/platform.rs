@@ -217,6 +217,24 @@ pub enum EvaluationGrade {
 }
 
 impl EvaluationGrade {
+    /// Every grade, best first.
+    pub const ALL: [EvaluationGrade; 4] = [
+        EvaluationGrade::Excellent,
+        EvaluationGrade::Good,
+        EvaluationGrade::Pass,
+        EvaluationGrade::Fail,
+    ];
+
+    /// Stable text (what [`EvaluationGrade::parse`] reads back).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvaluationGrade::Excellent => "excellent",
+            EvaluationGrade::Good => "good",
+            EvaluationGrade::Pass => "pass",
+            EvaluationGrade::Fail => "fail",
+        }
+    }
+
     /// zh-CN label.
     pub fn label(self) -> &'static str {
         match self {
@@ -497,6 +515,10 @@ mod tests {
         assert!(revocation_due(&[G::Good, G::Fail, G::Fail]));
         assert_eq!(G::parse("良好"), Some(G::Good));
         assert_eq!(G::parse("fail"), Some(G::Fail));
+        for g in G::ALL {
+            assert_eq!(G::parse(g.as_str()), Some(g));
+            assert_eq!(G::parse(g.label()), Some(g));
+        }
     }
 
     #[test]

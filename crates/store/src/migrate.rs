@@ -84,6 +84,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0012_challenge.sql"),
         include_str!("../migrations/0012_challenge.sql"),
     ),
+    (
+        13,
+        "platform",
+        include_str!("../migrations/0013_platform.sql"),
+        include_str!("../migrations/0013_platform.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -3,7 +3,7 @@
 use crate::dto::*;
 use crate::routes::{
     auth, challenge, chain, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs,
-    policy, search,
+    platforms, policy, search,
     sessions,
 };
 use axum::Json;
@@ -183,6 +183,23 @@ use utoipa::OpenApi;
         challenge::review,
         challenge::accept,
         challenge::link,
+        platforms::list,
+        platforms::create,
+        platforms::detail,
+        platforms::update,
+        platforms::status,
+        platforms::evaluate,
+        platforms::levels,
+        platforms::institute_detail,
+        platforms::add_team,
+        platforms::set_target,
+        platforms::add_project,
+        platforms::move_project,
+        platforms::alliances,
+        platforms::create_alliance,
+        platforms::alliance,
+        platforms::add_member,
+        platforms::add_experts,
     ),
     components(schemas(
         UserDto,

@@ -40,6 +40,7 @@ mod names;
 mod outcomes;
 mod people;
 pub mod policies;
+mod platforms;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
@@ -395,6 +396,16 @@ pub async fn build(
         ?challenges,
         "demo: 揭榜挂帅 (calls, applications, projects)"
     );
+    let platforms = platforms::write(
+        &mut tx,
+        seed,
+        &plan.orgs,
+        &plan.qualifications,
+        &plan.showcase,
+        now,
+    )
+    .await?;
+    tracing::info!(?platforms, "demo: innovation platforms");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

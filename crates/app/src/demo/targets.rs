@@ -105,3 +105,9 @@ pub(crate) const LOANS_PER_YEAR: [(i32, usize); 6] = [
 /// June).
 pub(crate) const LOANS_AFTER: [(i32, usize); 4] =
     [(2023, 18), (2024, 120), (2025, 130), (2026, 60)];
+/// 创新平台 existing on [`SNAPSHOT`] (approved, under construction or accredited,
+/// and not revoked): "目前，全区已建成各类创新平台182个".
+pub(crate) const PLATFORMS_TOTAL: usize = 182;
+/// Hard-tech projects incubated by the 重庆高新技术产业研究院: "至今已孵化落地
+/// “硬科技”项目53个".
+pub(crate) const INCUBATED_PROJECTS: usize = 53;

@@ -7,6 +7,7 @@ use crate::{Actor, App, AppConfig, AppError, AppResult};
 use chrono::{Datelike, Days, NaiveDate};
 use kechuang_core::FieldError;
 use kechuang_core::ids::OrgId;
+use kechuang_core::indicator::InstitutionLevel;
 use kechuang_core::ladder::facts::Facts;
 use kechuang_core::ladder::pool::{Stage, check_move};
 use kechuang_core::ladder::target::{Progress, progress};
@@ -92,20 +93,35 @@ pub fn evaluate_profile(
     }
 }
 
-fn profile_from(input: &LadderInput) -> AppResult<Profile> {
+/// The registry profile, with indicator #23 fed from the platform registry: the
+/// best accredited R&D institution the enterprise hosts or co-builds on the
+/// evaluation date (`ops::platform::institution_levels_in`), kept only when higher
+/// than the filing's value (`ladder::registry::with_platform_level`).
+fn profile_from(input: &LadderInput, platform_level: InstitutionLevel) -> AppResult<Profile> {
     let facts = match &input.facts {
         Some(s) => Some(serde_json::from_str::<Facts>(s).map_err(|e| {
             AppError::Internal(anyhow::anyhow!("org_facts {}: {e}", input.org.id.as_str()))
         })?),
         None => None,
     };
-    Ok(ladder::registry::profile(
-        &input.org.org,
-        &input.filings,
-        &input.ip,
-        &input.qualifications,
-        facts,
+    Ok(ladder::registry::with_platform_level(
+        ladder::registry::profile(
+            &input.org.org,
+            &input.filings,
+            &input.ip,
+            &input.qualifications,
+            facts,
+        ),
+        platform_level,
     ))
+}
+
+async fn platform_levels(
+    db: &mut Db,
+    ids: &[OrgId],
+    on: NaiveDate,
+) -> AppResult<std::collections::BTreeMap<OrgId, InstitutionLevel>> {
+    crate::ops::platform::institution_levels_in(db, Some(ids), on).await
 }
 
 fn inputs_hash(inputs: &str, as_of: NaiveDate, pack: Option<PackId>) -> String {
@@ -157,8 +173,9 @@ async fn evaluate_and_store(
     by: &str,
     now: i64,
     known: Option<&std::collections::HashMap<String, (String, String)>>,
+    platform_level: InstitutionLevel,
 ) -> AppResult<(String, bool)> {
-    let profile = profile_from(input)?;
+    let profile = profile_from(input, platform_level)?;
     let tiers = match evaluate_profile(&app.config, &profile, as_of, pack) {
         Ok(t) => t,
         // Registry data the rules refuse (a part larger than its whole …) is
@@ -216,7 +233,11 @@ pub async fn profile_of(app: &App, actor: &Actor, org_id: &OrgId) -> AppResult<P
     }
     let inputs = db.ladder_inputs(std::slice::from_ref(org_id)).await?;
     let input = inputs.first().ok_or(AppError::NotFound)?;
-    profile_from(input)
+    let level = platform_levels(&mut db, std::slice::from_ref(org_id), app.today())
+        .await?
+        .remove(org_id)
+        .unwrap_or(InstitutionLevel::None);
+    profile_from(input, level)
 }
 
 /// Evaluates a registry enterprise now (the ladder, or one pack on a chosen date)
@@ -240,6 +261,10 @@ pub async fn evaluate_org(
     let inputs = tx.ladder_inputs(std::slice::from_ref(org_id)).await?;
     let input = inputs.first().ok_or(AppError::NotFound)?;
     let trigger = actor.tag();
+    let level = platform_levels(&mut tx, std::slice::from_ref(org_id), as_of)
+        .await?
+        .remove(org_id)
+        .unwrap_or(InstitutionLevel::None);
     let (run_id, _) = evaluate_and_store(
         app,
         &mut tx,
@@ -250,6 +275,7 @@ pub async fn evaluate_org(
         &trigger,
         app.now(),
         None,
+        level,
     )
     .await?;
     let run = tx.ladder_run(&run_id).await?.ok_or(AppError::NotFound)?;
@@ -386,6 +412,7 @@ async fn evaluate_ids(
             .into_iter()
             .map(|(org, run, hash)| (org, (run, hash)))
             .collect();
+        let levels = platform_levels(&mut tx, chunk, today).await?;
         let now = app.now();
         for input in inputs
             .iter()
@@ -402,6 +429,10 @@ async fn evaluate_ids(
                 "ladder",
                 now,
                 Some(&known),
+                levels
+                    .get(&input.org.id)
+                    .copied()
+                    .unwrap_or(InstitutionLevel::None),
             )
             .await?;
             out.changed += u64::from(new);

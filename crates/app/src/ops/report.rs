@@ -67,6 +67,10 @@ pub struct DistrictReport {
     pub contracts: crate::ops::contract_stats::ContractFigures,
     /// 揭榜挂帅 up to the last day (`challenges.*`).
     pub challenges: crate::ops::challenge::ChallengeFigures,
+    /// Innovation platforms existing on the last day (`platforms.*`).
+    pub platforms: crate::ops::platform::PlatformFigures,
+    /// Incubated hard-tech projects (`incubated_projects.total`).
+    pub incubated_projects: crate::ops::platform::IncubatedFigures,
 }
 
 /// Knowledge-value credit loans drawn up to the range's last day (cumulative
@@ -206,6 +210,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     let contracts =
         crate::ops::contract_stats::report_figures(&mut db, range.from, range.to).await?;
     let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
+    let (platforms, incubated_projects) =
+        crate::ops::platform::report_figures(&mut db, range.to).await?;
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -239,6 +245,8 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         loans,
         contracts,
         challenges,
+        platforms,
+        incubated_projects,
     })
 }
 
@@ -311,6 +319,10 @@ pub fn to_markdown(r: &DistrictReport) -> String {
             yi(r.loans.leveraged_commercial_wan).parse::<Decimal>().map_or_else(|_| "—".into(), |d| d.normalize().to_string()),
         ));
     }
+    para.push_str(&crate::ops::platform::report_sentence(
+        &r.platforms,
+        &r.incubated_projects,
+    ));
     let rd_amount = r
         .rd_above_scale
         .amount_wan
@@ -414,6 +426,12 @@ mod tests {
             },
             contracts: Default::default(),
             challenges: Default::default(),
+            platforms: crate::ops::platform::PlatformFigures {
+                total: 182,
+                by_kind: Default::default(),
+                by_level: [("national".to_string(), 3)].into_iter().collect(),
+            },
+            incubated_projects: crate::ops::platform::IncubatedFigures { total: 53 },
         };
         let md = to_markdown(&r);
         assert!(
@@ -427,6 +445,12 @@ mod tests {
         );
         assert!(
             md.contains("2023年1—9月规上工业企业实现研发投入1.23亿元，同比下降3.1%。"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "全区已建成各类创新平台182个（国家级3个），各研究院累计孵化硬科技项目53个。"
+            ),
             "{md}"
         );
     }

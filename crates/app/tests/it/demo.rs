@@ -68,6 +68,8 @@ fn assert_published_figures(r: &DistrictReport) {
     assert!(report::to_markdown(r).contains(
         "累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持科技型企业的商业贷款10.3亿元"
     ));
+    assert_eq!(r.platforms.total, 182, "已建成各类创新平台182个");
+    assert_eq!(r.incubated_projects.total, 53, "孵化落地“硬科技”项目53个");
 }
 
 /// 技术合同: 3.2亿元 registered in 1—9月 2023, more than 3× the same months of
@@ -485,6 +487,7 @@ store_test!(
         // The district runs on to its horizon (2026-09-30).
         assert_the_horizon_is_filled(&app, &store).await;
         assert_the_sessions(&app).await;
+        assert_the_platforms(&app).await;
     }
 );
 
@@ -626,5 +629,75 @@ async fn assert_the_sessions(app: &App) {
     assert!(
         mine.iter().any(|s| s.id == open.id),
         "the enterprise login is invited"
+    );
+}
+
+/// The named platforms and institutes, the 53 incubated projects with their
+/// firms, the alliance's 1000+ experts, and enterprises taking their indicator
+/// #23 level from platforms.
+async fn assert_the_platforms(app: &App) {
+    use kechuang_app::ops::{institute, platform};
+    let admin = bureau(Role::BureauAdmin, None);
+    let q = |name: &str| platform::ListQuery {
+        q: name.into(),
+        ..Default::default()
+    };
+    let storage = platform::list(app, &admin, &q("铜梁新型储能产业技术研究院"))
+        .await
+        .unwrap();
+    assert_eq!(storage.total, 1);
+    let v = institute::institute(app, &admin, &storage.items[0].id)
+        .await
+        .unwrap();
+    assert_eq!(v.teams.len(), 5, "5个专项科研团队");
+    assert_eq!(v.targets.len(), 3);
+    assert!(
+        v.targets
+            .iter()
+            .all(|t| t.target == "100" || t.target == "1000")
+    );
+    assert_eq!(v.platform.partners.len(), 3, "政府、重庆大学、龙头企业");
+    let aerogel = platform::list(app, &admin, &q("气凝胶国家重点实验室"))
+        .await
+        .unwrap();
+    assert_eq!(aerogel.items[0].status, "under_construction");
+    let head = platform::list(app, &admin, &q("重庆高新技术产业研究院"))
+        .await
+        .unwrap();
+    let head = head
+        .items
+        .iter()
+        .find(|p| p.name == "重庆高新技术产业研究院")
+        .unwrap();
+    let v = institute::institute(app, &admin, &head.id).await.unwrap();
+    assert_eq!(v.projects_total, 53);
+    assert_eq!(v.children.len(), 2, "专业研究院");
+    assert!(v.by_stage.len() >= 5);
+    assert!(
+        v.firms
+            .iter()
+            .filter(|f| f
+                .qualifications
+                .iter()
+                .any(|q| q.kind == "high_tech" || q.kind == "srdi"))
+            .count()
+            >= 4,
+        "resulting firms holding 高企 / 专精特新"
+    );
+    let alliances = institute::alliances(app, &admin).await.unwrap();
+    assert_eq!(alliances.len(), 1);
+    assert!(alliances[0].experts > 1000, "{}", alliances[0].experts);
+    let on = chrono::NaiveDate::from_ymd_opt(2023, 10, 31).unwrap();
+    let levels = platform::institution_levels(app, on).await.unwrap();
+    let mut db = app.store.read().await.unwrap();
+    let mut firms = 0;
+    for org in levels.keys() {
+        if db.organisation(org).await.unwrap().unwrap().org.kind == OrgKind::Enterprise {
+            firms += 1;
+        }
+    }
+    assert!(
+        firms > 50,
+        "enterprises with a level from platforms: {firms}"
     );
 }

@@ -21,4 +21,5 @@ mod matchmaking;
 mod mm_import;
 mod org;
 mod policy;
+mod platform;
 mod sessions;

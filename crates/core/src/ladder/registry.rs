@@ -119,3 +119,57 @@ pub fn profile(
     }
     p
 }
+
+/// Feeds indicator #23 from the registry of innovation platforms: `level` is the
+/// best accredited R&D institution the enterprise hosts or co-builds on the
+/// evaluation date (`platform::institution_level`). The filing's value (and the
+/// supplementary facts') stays; the platform level is added only when it is
+/// higher, so the profile's best institution is the maximum of both.
+pub fn with_platform_level(mut p: Profile, level: InstitutionLevel) -> Profile {
+    let Some(input) = InstitutionLevelInput::from_level(level) else {
+        return p;
+    };
+    let best = p.institutions.iter().map(|i| i.level).max();
+    if best.is_none_or(|b| b < input) {
+        p.institutions.push(super::profile::Institution {
+            level: input,
+            kind: None,
+            joint: false,
+        });
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::profile::Institution;
+
+    fn best(p: &Profile) -> Option<InstitutionLevelInput> {
+        p.institutions.iter().map(|i| i.level).max()
+    }
+
+    #[test]
+    fn the_platform_level_fills_a_missing_value_and_never_lowers_the_filing() {
+        use InstitutionLevel as L;
+        let none = with_platform_level(Profile::default(), L::Municipal);
+        assert_eq!(best(&none), Some(InstitutionLevelInput::Municipal));
+        assert_eq!(
+            with_platform_level(Profile::default(), L::None).institutions,
+            Vec::new()
+        );
+        let filed = Profile {
+            institutions: vec![Institution {
+                level: InstitutionLevelInput::Provincial,
+                kind: None,
+                joint: false,
+            }],
+            ..Profile::default()
+        };
+        let lower = with_platform_level(filed.clone(), L::Municipal);
+        assert_eq!(lower.institutions, filed.institutions, "the filing stays");
+        let higher = with_platform_level(filed, L::National);
+        assert_eq!(best(&higher), Some(InstitutionLevelInput::National));
+        assert_eq!(higher.institutions.len(), 2);
+    }
+}

@@ -17,6 +17,7 @@ pub mod mm_import;
 pub mod mm_session;
 pub mod org;
 pub mod policy;
+pub mod platform;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
@@ -52,6 +53,10 @@ pub use mm_session::{
 };
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
 pub use policy::{PolicyFilter, StoredPolicy};
+pub use platform::{
+    AllianceRow, EvaluationRow, ExpertRow, MemberRow, PartnerRow, PlatformData, PlatformFilter,
+    PlatformRow, ProjectData, ProjectRow, TargetRecord, TeamRow,
+};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};

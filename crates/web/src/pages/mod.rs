@@ -14,6 +14,7 @@ mod matchmaking;
 mod mm_import;
 mod orgs;
 mod policy;
+mod platforms;
 mod sessions;
 
 use crate::AppState;
@@ -115,4 +116,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(policy::router())
         .merge(contracts::router())
         .merge(challenge::router())
+        .merge(platforms::router())
 }

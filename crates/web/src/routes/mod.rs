@@ -13,6 +13,7 @@ pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod policy;
+pub(crate) mod platforms;
 pub(crate) mod search;
 pub(crate) mod sessions;
 
@@ -36,6 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(policy::router())
         .merge(contracts::router())
         .merge(challenge::router())
+        .merge(platforms::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

@@ -17,5 +17,6 @@ mod matchmaking;
 mod mm_import;
 mod pages;
 mod policy;
+mod platforms;
 mod scope;
 mod sessions;
