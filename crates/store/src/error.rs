@@ -50,6 +50,14 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("ledger_tx.idempotency_key", "ledger_tx_key_key"),
     ("ledger_tx.kind, ledger_tx.once_basis", "ledger_tx_once_key"),
     ("ledger_tx.reverses", "ledger_tx_reverses_key"),
+    (
+        "subsidy_application.measure_code, subsidy_application.organisation_id, subsidy_application.period",
+        "subsidy_application_once_key",
+    ),
+    (
+        "subsidy_measure.year, subsidy_measure.code",
+        "subsidy_measure_pkey",
+    ),
     ("collaboration.thread_id", "collaboration_thread_key"),
     (
         "chain_stage.collaboration_id, chain_stage.stage",

@@ -60,6 +60,20 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0007_ledger.sql"),
         include_str!("../migrations/0007_ledger.sql"),
     ),
+    (
+        8,
+        "subsidy",
+        concat!(
+            include_str!("../migrations/0008_subsidy.sql"),
+            "\n",
+            include_str!("../migrations/0008_subsidy.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0008_subsidy.sql"),
+            "\n",
+            include_str!("../migrations/0008_subsidy.postgres.sql")
+        ),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod qualification;
 pub mod report;
 pub mod sessions;
+pub mod subsidy;
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_core::ids::OrgId;

@@ -16,6 +16,7 @@ pub mod org;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
+pub mod subsidy;
 pub mod user;
 
 pub use bulk::NewEvent;
@@ -37,6 +38,9 @@ pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};
+pub use subsidy::{
+    ApplicationFilter, ApplicationRecord, AttachmentMeta, HistoryEntry, MeasureRecord,
+};
 pub use user::{SessionRow, UserRecord};
 
 use crate::StoreError;
