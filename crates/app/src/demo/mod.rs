@@ -39,6 +39,7 @@ mod people;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
+mod subsidies;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -379,6 +380,17 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    let (subsidies, subsidy_events) = subsidies::write(
+        &mut tx,
+        seed,
+        &plan.orgs,
+        &plan.qualifications,
+        &plan.filings,
+        now,
+    )
+    .await?;
+    tracing::info!(?subsidies, "demo: subsidies");
+    events.extend(subsidy_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -60,6 +60,18 @@ pub struct DistrictReport {
     pub cultivation: Cultivation,
     /// Matchmaking and its outcome chain (`matchmaking.*`).
     pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// Subsidy applications and payments since the measures began (`subsidies.*`).
+    pub subsidies: SubsidyFigures,
+}
+
+/// The subsidy part of the report: cumulative up to the range's last day.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SubsidyFigures {
+    /// Applications submitted (offers accepted count as applications).
+    pub applications: i64,
+    /// Sum paid through the ledger, 万元 with two decimals (exact).
+    #[serde(with = "rust_decimal::serde::float")]
+    pub paid_wan: Decimal,
 }
 
 /// The cultivation part of the report.
@@ -176,6 +188,11 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         return Err(anyhow::anyhow!("tier counts").into());
     };
     let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
+    let (applications, paid_fen) = crate::ops::subsidy::report_figures(&mut db, range.to).await?;
+    let subsidies = SubsidyFigures {
+        applications,
+        paid_wan: Money::from_fen(paid_fen).wan_2dp(),
+    };
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -206,6 +223,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         rd_above_scale,
         cultivation: Cultivation { ready, targets },
         matchmaking,
+        subsidies,
     })
 }
 
@@ -269,6 +287,12 @@ pub fn to_markdown(r: &DistrictReport) -> String {
             Some(y) => para.push_str(&format!("，同比下降{}%。", -y)),
             None => para.push('。'),
         }
+    }
+    if r.subsidies.applications > 0 {
+        para.push_str(&format!(
+            "共有{}家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付{}万元。",
+            r.subsidies.applications, r.subsidies.paid_wan
+        ));
     }
     let rd_amount = r
         .rd_above_scale
@@ -364,6 +388,10 @@ mod tests {
                 targets: Vec::new(),
             },
             matchmaking: Default::default(),
+            subsidies: SubsidyFigures {
+                applications: 734,
+                paid_wan: Decimal::new(302168, 2),
+            },
         };
         let md = to_markdown(&r);
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");
@@ -373,6 +401,10 @@ mod tests {
         );
         assert!(
             md.contains("2023年1—9月规上工业企业实现研发投入1.23亿元，同比下降3.1%。"),
+            "{md}"
+        );
+        assert!(
+            md.contains("共有734家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付3021.68万元。"),
             "{md}"
         );
     }

@@ -53,6 +53,12 @@ fn assert_published_figures(r: &DistrictReport) {
         Some(Decimal::new(125, 1)),
         "+12.5 %"
     );
+    assert_eq!(r.subsidies.applications, 734, "申报家次");
+    assert_eq!(
+        r.subsidies.paid_wan,
+        Decimal::new(302_168, 2),
+        "兑付3021.68万元"
+    );
 }
 
 async fn build(app: &App, seed: u64) -> DemoSummary {
