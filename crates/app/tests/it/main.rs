@@ -18,3 +18,4 @@ mod matchmaking;
 mod mm_import;
 mod org;
 mod sessions;
+mod subsidy;
