@@ -3,6 +3,7 @@
 use crate::dto::*;
 use crate::routes::{
     auth, chain, filings, io, ladder, ledger, matchmaking, mm_import, orgs, search, sessions,
+    subsidy,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -116,6 +117,21 @@ use utoipa::OpenApi;
         ledger::transactions,
         ledger::transaction,
         ledger::post,
+        subsidy::measures,
+        subsidy::measure,
+        subsidy::save_measure,
+        subsidy::eligibility,
+        subsidy::applications,
+        subsidy::apply,
+        subsidy::application,
+        subsidy::step,
+        subsidy::attach,
+        subsidy::download,
+        subsidy::pay,
+        subsidy::run_scan,
+        subsidy::accept,
+        subsidy::decline,
+        subsidy::publicity,
     ),
     components(schemas(
         UserDto,

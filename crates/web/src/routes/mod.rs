@@ -11,6 +11,7 @@ pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod search;
 pub(crate) mod sessions;
+pub(crate) mod subsidy;
 
 use crate::AppState;
 use axum::Router;
@@ -28,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(chain::router())
         .merge(sessions::router())
         .merge(ledger::router())
+        .merge(subsidy::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
