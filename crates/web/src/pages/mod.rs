@@ -11,6 +11,7 @@ mod matchmaking;
 mod mm_import;
 mod orgs;
 mod sessions;
+mod subsidy;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -103,4 +104,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(mm_import::router())
         .merge(ledger::router())
+        .merge(subsidy::router())
 }

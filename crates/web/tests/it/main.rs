@@ -15,3 +15,4 @@ mod mm_import;
 mod pages;
 mod scope;
 mod sessions;
+mod subsidy;

@@ -403,6 +403,8 @@ pub struct Eligibility {
     pub measure: MeasureView,
     /// Checks, working and amount (declared bases not yet given count as unmet).
     pub assessment: Assessment,
+    /// The amount it would pay.
+    pub amount: Amount,
     /// Its application or offer for the period, if any.
     pub application: Option<String>,
     /// That application's stage.
@@ -466,6 +468,7 @@ pub async fn eligibility(
             .filter(|a| a.measure_code == r.measure.id && a.period == period)
             .max_by_key(|a| a.created_at);
         out.push(Eligibility {
+            amount: Amount::of(assessment.amount_fen),
             measure: MeasureView::of(&r, today),
             assessment,
             application: app_row.map(|a| a.id.clone()),
