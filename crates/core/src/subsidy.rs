@@ -984,7 +984,7 @@ mod tests {
             qualifications: vec![
                 q(QualificationKind::HighTech, d(2022, 12, 1), d(2025, 11, 30)),
                 q(QualificationKind::TechSme, d(2019, 5, 1), d(2020, 4, 30)),
-                q(QualificationKind::TechSme, d(2022, 5, 1), d(2023, 4, 30)),
+                q(QualificationKind::TechSme, d(2022, 5, 1), d(2024, 4, 30)),
             ],
             rd_expense: Some(wan(500).fen()),
             rd_expense_prev: Some(wan(400).fen()),
