@@ -237,8 +237,11 @@ pub(crate) async fn attach(
     State(s): State<AppState>,
     ApiSession(session): ApiSession,
     Path(id): Path<String>,
-    mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
+    // Another enterprise's application is 404 whatever the body.
+    subsidy::application(&s.app, &session.actor, &id).await?;
+    let mp = mp.map_err(|e| bad("body", "json_invalid", e))?;
     let (_, files, _) = read_form(mp).await?;
     let v = subsidy::add_attachments(&s.app, &session.actor, &id, &files).await?;
     Ok((StatusCode::CREATED, to_json(&v)?).into_response())
