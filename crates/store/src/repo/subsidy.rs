@@ -220,6 +220,8 @@ fn json(v: &impl serde::Serialize) -> Result<String> {
 
 type MeasureRow = (i32, String, i64, i32, i64);
 
+type AttachmentRow = (String, String, String, String, i64, String, String, i64);
+
 fn measure_of(r: MeasureRow) -> Result<MeasureRecord> {
     let (year, rule, committed_fen, version, updated_at) = r;
     Ok(MeasureRecord {
@@ -654,7 +656,7 @@ impl Db {
 
     /// An application's attachments (without bytes), oldest first.
     pub async fn attachments_of(&mut self, application_id: &str) -> Result<Vec<AttachmentMeta>> {
-        let rows: Vec<(String, String, String, String, i64, String, String, i64)> = with_conn!(self, c => {
+        let rows: Vec<AttachmentRow> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT attachment_id, application_id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at \
                  FROM subsidy_attachment WHERE application_id = $1 ORDER BY created_at, attachment_id",
