@@ -42,6 +42,38 @@ pub enum BaseKind {
 }
 
 impl BaseKind {
+    /// Every kind.
+    pub const ALL: [BaseKind; 6] = [
+        BaseKind::RdExpense,
+        BaseKind::RdIncrease,
+        BaseKind::EquipmentInvoice,
+        BaseKind::InterestPaid,
+        BaseKind::ServiceFee,
+        BaseKind::ProjectFunding,
+    ];
+
+    /// Stable code (as serialised).
+    pub fn code(self) -> &'static str {
+        match self {
+            BaseKind::RdExpense => "rd_expense",
+            BaseKind::RdIncrease => "rd_increase",
+            BaseKind::EquipmentInvoice => "equipment_invoice",
+            BaseKind::InterestPaid => "interest_paid",
+            BaseKind::ServiceFee => "service_fee",
+            BaseKind::ProjectFunding => "project_funding",
+        }
+    }
+
+    /// From [`BaseKind::code`].
+    pub fn from_code(s: &str) -> Option<BaseKind> {
+        BaseKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Declared by the applicant (with proof) rather than read from its filings.
+    pub fn is_declared(self) -> bool {
+        !matches!(self, BaseKind::RdExpense | BaseKind::RdIncrease)
+    }
+
     /// zh-CN name.
     pub fn label(self) -> &'static str {
         match self {
@@ -282,6 +314,44 @@ impl Measure {
         }
     }
 
+    /// The amount rule in words, zh-CN (with the cap).
+    pub fn formula_label(&self) -> String {
+        let mut out = match &self.formula {
+            Formula::Fixed { amount_fen } => format!("定额补助{}万元", wan(*amount_fen)),
+            Formula::Share { base, bp } => format!("按{}的{}给予补助", base.label(), pct(*bp)),
+            Formula::StockAndIncrease {
+                stock_bp,
+                increase_bp,
+            } => format!(
+                "按研发费用的{}加研发费用增量的{}给予补助",
+                pct(*stock_bp),
+                pct(*increase_bp)
+            ),
+            Formula::Tiered { base, tiers } => {
+                let mut ts: Vec<&Tier> = tiers.iter().collect();
+                ts.sort_by_key(|t| t.min_fen);
+                format!(
+                    "按{}分档奖励：{}",
+                    base.label(),
+                    ts.iter()
+                        .map(|t| format!("{}万元以上{}万元", wan(t.min_fen), wan(t.amount_fen)))
+                        .collect::<Vec<_>>()
+                        .join("，")
+                )
+            }
+        };
+        if let Some(c) = self.cap_per_firm_fen {
+            out.push_str(&format!("，每户每年最高{}万元", wan(c)));
+        }
+        out
+    }
+
+    /// The bases an applicant declares (with an attachment as proof); the R&D
+    /// bases come from approved filings instead.
+    pub fn declared_base(&self) -> Option<BaseKind> {
+        self.base().filter(|b| b.is_declared())
+    }
+
     /// Whether `date` is inside the application window.
     pub fn is_open(&self, date: NaiveDate) -> bool {
         self.opens <= date && date <= self.closes
@@ -324,8 +394,107 @@ impl Facts {
     }
 }
 
+/// A subsidy already granted to an enterprise (approved or paid), as the facts of
+/// later assessments see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    /// Measure id.
+    pub measure: String,
+    /// The measure's year.
+    pub year: i32,
+    /// The base period (accounting year) it was granted for.
+    pub period: i32,
+    /// Amount approved, fen.
+    pub amount_fen: i64,
+}
+
+/// What the records say of one enterprise, before a measure and a period pick
+/// the facts out of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Records {
+    /// Registered in one of the district's towns.
+    pub in_district: bool,
+    /// A serious dishonesty record within three years (none is kept yet: false).
+    pub dishonest: bool,
+    /// Every recognition (renewals included).
+    pub qualifications: Vec<crate::qualification::Qualification>,
+    /// R&D expense of the base period's approved annual filing, fen.
+    pub rd_expense: Option<i64>,
+    /// R&D expense of the year before, fen.
+    pub rd_expense_prev: Option<i64>,
+    /// Subsidies granted already.
+    pub granted: Vec<Granted>,
+}
+
+/// The facts for `measure` of `year`, base period `period` (an accounting
+/// year), assessed on `on`: qualifications valid that day, first recognitions
+/// within the period, the R&D bases from approved filings, the declared bases,
+/// what this measure paid the firm this year and the measures already granted
+/// for the period (except `skip`, the application being re-assessed).
+pub fn facts(
+    measure: &str,
+    year: i32,
+    period: i32,
+    on: NaiveDate,
+    r: &Records,
+    declared: &BTreeMap<BaseKind, i64>,
+    skip: Option<&Granted>,
+) -> Facts {
+    use chrono::Datelike;
+    let mut qualifications: Vec<QualificationKind> = r
+        .qualifications
+        .iter()
+        .filter(|q| q.valid_on(on))
+        .map(|q| q.kind)
+        .collect();
+    qualifications.sort();
+    qualifications.dedup();
+    let mut newly_recognised = Vec::new();
+    for k in QualificationKind::ALL {
+        let first = r
+            .qualifications
+            .iter()
+            .filter(|q| q.kind == k)
+            .map(|q| q.recognized_on)
+            .min();
+        if first.is_some_and(|d| d.year() == period) {
+            newly_recognised.push(k);
+        }
+    }
+    let mut bases: BTreeMap<BaseKind, Money> = declared
+        .iter()
+        .map(|(k, v)| (*k, Money::from_fen(*v)))
+        .collect();
+    if let Some(rd) = r.rd_expense {
+        bases
+            .entry(BaseKind::RdExpense)
+            .or_insert(Money::from_fen(rd));
+    }
+    let granted = r.granted.iter().filter(|g| Some(*g) != skip);
+    let mut paid_this_year_fen = 0;
+    let mut approved_measures = Vec::new();
+    for g in granted {
+        if g.measure == measure && g.year == year {
+            paid_this_year_fen += g.amount_fen;
+        }
+        if g.period == period && !approved_measures.contains(&g.measure) {
+            approved_measures.push(g.measure.clone());
+        }
+    }
+    Facts {
+        qualifications,
+        newly_recognised,
+        in_district: r.in_district,
+        clean_record: !r.dishonest,
+        bases,
+        previous_rd_expense: r.rd_expense_prev.map(Money::from_fen),
+        paid_this_year_fen,
+        approved_measures,
+    }
+}
+
 /// One condition and whether it held.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     /// zh-CN statement.
     pub label: String,
@@ -334,7 +503,7 @@ pub struct Check {
 }
 
 /// The answer for one enterprise, one measure, one period.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assessment {
     /// The measure.
     pub measure: String,
@@ -796,6 +965,98 @@ mod tests {
                 "closes",
                 "formula.bp"
             ]
+        );
+    }
+
+    #[test]
+    fn facts_pick_valid_and_new_qualifications_and_this_years_grants() {
+        use crate::qualification::Qualification;
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let q = |k, on, until| Qualification {
+            kind: k,
+            number: None,
+            recognized_on: on,
+            valid_until: Some(until),
+        };
+        let r = Records {
+            in_district: true,
+            dishonest: false,
+            qualifications: vec![
+                q(QualificationKind::HighTech, d(2022, 12, 1), d(2025, 11, 30)),
+                q(QualificationKind::TechSme, d(2019, 5, 1), d(2020, 4, 30)),
+                q(QualificationKind::TechSme, d(2022, 5, 1), d(2024, 4, 30)),
+            ],
+            rd_expense: Some(wan(500).fen()),
+            rd_expense_prev: Some(wan(400).fen()),
+            granted: vec![
+                Granted {
+                    measure: "RD-INVEST".into(),
+                    year: 2023,
+                    period: 2022,
+                    amount_fen: wan(30).fen(),
+                },
+                Granted {
+                    measure: "LOAN-INTEREST".into(),
+                    year: 2022,
+                    period: 2021,
+                    amount_fen: wan(1).fen(),
+                },
+            ],
+        };
+        let f = facts(
+            "RD-INVEST",
+            2023,
+            2022,
+            d(2023, 6, 1),
+            &r,
+            &BTreeMap::new(),
+            None,
+        );
+        // The TechSme of 2019 was the first: a renewal in 2022 is not new.
+        assert_eq!(f.newly_recognised, vec![QualificationKind::HighTech]);
+        assert_eq!(
+            f.qualifications,
+            vec![QualificationKind::TechSme, QualificationKind::HighTech]
+        );
+        assert_eq!(f.paid_this_year_fen, wan(30).fen());
+        assert_eq!(f.approved_measures, vec!["RD-INVEST".to_string()]);
+        assert_eq!(f.base(BaseKind::RdIncrease), Some(wan(100)));
+        // Re-assessing the grant itself leaves it out.
+        let own = r.granted[0].clone();
+        let f = facts(
+            "RD-INVEST",
+            2023,
+            2022,
+            d(2023, 6, 1),
+            &r,
+            &BTreeMap::new(),
+            Some(&own),
+        );
+        assert_eq!(f.paid_this_year_fen, 0);
+        assert!(f.approved_measures.is_empty());
+    }
+
+    #[test]
+    fn formulas_read_in_words_and_codes_round_trip() {
+        assert_eq!(
+            measure("RD-INVEST").formula_label(),
+            "按研发费用的3%加研发费用增量的10%给予补助，每户每年最高100万元"
+        );
+        assert_eq!(
+            measure("RESEARCH-PROJECT").formula_label(),
+            "按项目立项经费分档奖励：10万元以上5万元，50万元以上10万元，100万元以上20万元，每户每年最高50万元"
+        );
+        for k in BaseKind::ALL {
+            assert_eq!(BaseKind::from_code(k.code()), Some(k));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::json!(k.code())
+            );
+        }
+        assert_eq!(measure("RD-INVEST").declared_base(), None);
+        assert_eq!(
+            measure("RD-EQUIPMENT").declared_base(),
+            Some(BaseKind::EquipmentInvoice)
         );
     }
 

@@ -61,6 +61,20 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0007_ledger.sql"),
     ),
     (
+        8,
+        "subsidy",
+        concat!(
+            include_str!("../migrations/0008_subsidy.sql"),
+            "\n",
+            include_str!("../migrations/0008_subsidy.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0008_subsidy.sql"),
+            "\n",
+            include_str!("../migrations/0008_subsidy.postgres.sql")
+        ),
+    ),
+    (
         9,
         "credit",
         include_str!("../migrations/0009_credit.sql"),

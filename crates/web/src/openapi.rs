@@ -3,8 +3,7 @@
 use crate::dto::*;
 use crate::routes::{
     auth, challenge, chain, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs,
-    platforms, policy, search,
-    sessions,
+    platforms, policy, search, sessions, subsidy,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -200,6 +199,21 @@ use utoipa::OpenApi;
         platforms::alliance,
         platforms::add_member,
         platforms::add_experts,
+        subsidy::measures,
+        subsidy::measure,
+        subsidy::save_measure,
+        subsidy::eligibility,
+        subsidy::applications,
+        subsidy::apply,
+        subsidy::application,
+        subsidy::step,
+        subsidy::attach,
+        subsidy::download,
+        subsidy::pay,
+        subsidy::run_scan,
+        subsidy::accept,
+        subsidy::decline,
+        subsidy::publicity,
     ),
     components(schemas(
         UserDto,

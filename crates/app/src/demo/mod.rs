@@ -44,6 +44,7 @@ mod platforms;
 mod qualifications;
 pub(crate) mod rng;
 mod sessions;
+mod subsidies;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -406,6 +407,17 @@ pub async fn build(
     )
     .await?;
     tracing::info!(?platforms, "demo: innovation platforms");
+    let (subsidies, subsidy_events) = subsidies::write(
+        &mut tx,
+        seed,
+        &plan.orgs,
+        &plan.qualifications,
+        &plan.filings,
+        now,
+    )
+    .await?;
+    tracing::info!(?subsidies, "demo: subsidies");
+    events.extend(subsidy_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

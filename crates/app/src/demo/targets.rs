@@ -37,6 +37,12 @@ pub(crate) const RD_2022Q3_FEN: i64 = 100_533_330_000;
 
 /// 技术合同成交额 registered in 2023年1—9月: 3.2亿元 (32,000.00万元).
 pub(crate) const CONTRACTS_2023_JAN_SEP_FEN: i64 = 32_000 * FEN_PER_WAN;
+/// Subsidy applications (offers accepted count) up to the last day, since the
+/// measures began in 2022-04: "共有734家次企业申报享受研发投入补助、科研项目补助、
+/// 高新技术企业培育补助等措施".
+pub(crate) const SUBSIDY_APPLICATIONS: usize = 734;
+/// Paid up to the last day: "已完成资金兑付3021.68万元".
+pub(crate) const SUBSIDY_PAID_FEN: i64 = 302_168 * FEN_PER_WAN / 100;
 
 /// First year with filings.
 pub(crate) const FIRST_YEAR: i32 = 2019;

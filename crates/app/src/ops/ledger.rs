@@ -292,13 +292,26 @@ fn tx_errors(errs: Vec<FieldError>) -> AppError {
 }
 
 /// The canonical content of a request, to tell a replay from a reused key.
-fn fingerprint(tx: &Transaction, basis: Option<&str>, memo: Option<&str>) -> String {
+pub(crate) fn fingerprint(tx: &Transaction, basis: Option<&str>, memo: Option<&str>) -> String {
     let postings: Vec<String> = tx
         .postings()
         .iter()
         .map(|p| format!("{}={}", p.account, p.amount_fen))
         .collect();
     json!([tx.kind().as_str(), postings, basis, memo]).to_string()
+}
+
+/// The `ledger.posted` event's payload (what `check` replays).
+pub(crate) fn event_payload(
+    tx: &Transaction,
+    basis: Option<&str>,
+    memo: Option<&str>,
+    reverses: Option<&str>,
+) -> serde_json::Value {
+    json!({
+        "key": tx.key(), "kind": tx.kind().as_str(), "amount_fen": tx.amount_fen(),
+        "postings": tx.postings(), "basis": basis, "memo": memo, "reverses": reverses,
+    })
 }
 
 struct Write<'a> {
@@ -334,10 +347,7 @@ async fn write(app: &App, actor: &Actor, w: Write<'_>) -> AppResult<TxView> {
                 .await?;
         }
         let id = kechuang_store::new_id();
-        let event = json!({
-            "key": w.tx.key(), "kind": w.tx.kind().as_str(), "amount_fen": w.tx.amount_fen(),
-            "postings": w.tx.postings(), "basis": w.basis, "memo": w.memo, "reverses": w.reverses,
-        });
+        let event = event_payload(&w.tx, w.basis, w.memo, w.reverses);
         let new = NewLedgerTx {
             id: &id,
             tx: &w.tx,

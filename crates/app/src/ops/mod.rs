@@ -22,6 +22,7 @@ pub mod platform;
 pub mod qualification;
 pub mod report;
 pub mod sessions;
+pub mod subsidy;
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_core::ids::OrgId;

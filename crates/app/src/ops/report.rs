@@ -71,6 +71,8 @@ pub struct DistrictReport {
     pub platforms: crate::ops::platform::PlatformFigures,
     /// Incubated hard-tech projects (`incubated_projects.total`).
     pub incubated_projects: crate::ops::platform::IncubatedFigures,
+    /// Subsidy applications and payments since the measures began (`subsidies.*`).
+    pub subsidies: SubsidyFigures,
 }
 
 /// Knowledge-value credit loans drawn up to the range's last day (cumulative
@@ -85,6 +87,16 @@ pub struct LoanFigures {
     /// Commercial loans the banks extended alongside (撬动), 万元 with two decimals.
     #[serde(with = "rust_decimal::serde::float")]
     pub leveraged_commercial_wan: Decimal,
+}
+
+/// The subsidy part of the report: cumulative up to the range's last day.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SubsidyFigures {
+    /// Applications submitted (offers accepted count as applications).
+    pub applications: i64,
+    /// Sum paid through the ledger, 万元 with two decimals (exact).
+    #[serde(with = "rust_decimal::serde::float")]
+    pub paid_wan: Decimal,
 }
 
 /// The cultivation part of the report.
@@ -212,6 +224,11 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
     let (platforms, incubated_projects) =
         crate::ops::platform::report_figures(&mut db, range.to).await?;
+    let (applications, paid_fen) = crate::ops::subsidy::report_figures(&mut db, range.to).await?;
+    let subsidies = SubsidyFigures {
+        applications,
+        paid_wan: Money::from_fen(paid_fen).wan_2dp(),
+    };
     drop(db);
     let ready = crate::ops::ladder::ready_counts(app)
         .await?
@@ -247,6 +264,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
         challenges,
         platforms,
         incubated_projects,
+        subsidies,
     })
 }
 
@@ -323,6 +341,12 @@ pub fn to_markdown(r: &DistrictReport) -> String {
         &r.platforms,
         &r.incubated_projects,
     ));
+    if r.subsidies.applications > 0 {
+        para.push_str(&format!(
+            "共有{}家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付{}万元。",
+            r.subsidies.applications, r.subsidies.paid_wan
+        ));
+    }
     let rd_amount = r
         .rd_above_scale
         .amount_wan
@@ -432,6 +456,10 @@ mod tests {
                 by_level: [("national".to_string(), 3)].into_iter().collect(),
             },
             incubated_projects: crate::ops::platform::IncubatedFigures { total: 53 },
+            subsidies: SubsidyFigures {
+                applications: 734,
+                paid_wan: Decimal::new(302168, 2),
+            },
         };
         let md = to_markdown(&r);
         assert!(
@@ -451,6 +479,10 @@ mod tests {
             md.contains(
                 "全区已建成各类创新平台182个（国家级3个），各研究院累计孵化硬科技项目53个。"
             ),
+            "{md}"
+        );
+        assert!(
+            md.contains("共有734家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付3021.68万元。"),
             "{md}"
         );
     }

@@ -70,6 +70,12 @@ fn assert_published_figures(r: &DistrictReport) {
     ));
     assert_eq!(r.platforms.total, 182, "已建成各类创新平台182个");
     assert_eq!(r.incubated_projects.total, 53, "孵化落地“硬科技”项目53个");
+    assert_eq!(r.subsidies.applications, 734, "申报家次");
+    assert_eq!(
+        r.subsidies.paid_wan,
+        Decimal::new(302_168, 2),
+        "兑付3021.68万元"
+    );
 }
 
 /// 技术合同: 3.2亿元 registered in 1—9月 2023, more than 3× the same months of

@@ -23,3 +23,4 @@ mod org;
 mod policy;
 mod platform;
 mod sessions;
+mod subsidy;

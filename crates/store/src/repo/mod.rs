@@ -21,6 +21,7 @@ pub mod platform;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
+pub mod subsidy;
 pub mod user;
 
 pub use bulk::NewEvent;
@@ -60,6 +61,9 @@ pub use platform::{
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};
+pub use subsidy::{
+    ApplicationFilter, ApplicationRecord, AttachmentMeta, HistoryEntry, MeasureRecord,
+};
 pub use user::{SessionRow, UserRecord};
 
 use crate::StoreError;

@@ -12,6 +12,7 @@ fn norm_type(t: &str) -> String {
         "integer" | "int4" | "int" => "integer",
         "text" => "text",
         "boolean" | "bool" => "boolean",
+        "blob" | "bytea" => "bytes",
         other => return other.to_string(),
     }
     .to_string()

@@ -16,6 +16,7 @@ mod orgs;
 mod policy;
 mod platforms;
 mod sessions;
+mod subsidy;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -117,4 +118,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(contracts::router())
         .merge(challenge::router())
         .merge(platforms::router())
+        .merge(subsidy::router())
 }

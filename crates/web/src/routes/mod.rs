@@ -16,6 +16,7 @@ pub(crate) mod policy;
 pub(crate) mod platforms;
 pub(crate) mod search;
 pub(crate) mod sessions;
+pub(crate) mod subsidy;
 
 use crate::AppState;
 use axum::Router;
@@ -38,6 +39,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(contracts::router())
         .merge(challenge::router())
         .merge(platforms::router())
+        .merge(subsidy::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

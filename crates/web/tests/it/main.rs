@@ -20,3 +20,4 @@ mod policy;
 mod platforms;
 mod scope;
 mod sessions;
+mod subsidy;

@@ -49,9 +49,10 @@ async fn an_enterprise_cannot_reach_another_enterprise_through_any_endpoint() {
             .replace("{id}", other.as_str())
             .replace("{qid}", &qid)
             .replace("{ip_id}", &ip_id)
-            .replace("{period}", "2024Q1");
+            .replace("{period}", "2024Q1")
+            .replace("{year}", "2024");
         let body = json!({"period": "2024Q1", "values": {"employees": 1}, "kind": "高新技术企业", "recognized_on": "2023-01-01",
-            "ip_type": "发明专利", "number": "ZL2", "title": "x", "credit_code": code(2), "name": "x", "reason": "改一下", "version": 1});
+            "ip_type": "发明专利", "number": "ZL2", "title": "x", "credit_code": code(2), "name": "x", "reason": "改一下", "version": 1, "step": "withdraw", "key": "k"});
         let r = if *method == "GET" {
             t.get(&e, &p).await
         } else {
