@@ -58,6 +58,7 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("loan_repayment.idempotency_key", "loan_repayment_key_key"),
     ("credit_claim.loan_id", "credit_claim_loan_key"),
     ("policy.doc_no", "policy_doc_no_key"),
+    (
         "subsidy_application.measure_code, subsidy_application.organisation_id, subsidy_application.period",
         "subsidy_application_once_key",
     ),

@@ -2,8 +2,8 @@
 
 use crate::dto::*;
 use crate::routes::{
-    auth, challenge, chain, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import, orgs,
-    platforms, policy, search, sessions, subsidy,
+    auth, chain, challenge, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import,
+    orgs, platforms, policy, search, sessions, subsidy,
 };
 use axum::Json;
 use utoipa::OpenApi;

@@ -2,9 +2,9 @@
 
 pub mod bulk;
 pub mod chain;
-pub mod credit;
-pub mod contract;
 pub mod challenge;
+pub mod contract;
+pub mod credit;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -16,8 +16,8 @@ pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
 pub mod org;
-pub mod policy;
 pub mod platform;
+pub mod policy;
 pub mod qualification;
 pub mod rollup;
 pub mod stats;
@@ -29,18 +29,18 @@ pub use chain::{
     ChainCounts, ChainFilter, CollaborationRecord, FeedbackCount, InterestRecord, MessageRecord,
     NewCollaboration, NewInterest, StageRow, ThreadRecord,
 };
-pub use credit::{
-    ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
-    RepaymentRecord,
+pub use challenge::{
+    ChAcceptance, ChApplication, ChCall, ChCheck, ChConflict, ChConsortium, ChDemand, ChMember,
+    ChObjection, ChPanelMember, ChPoolExpert, ChProject, ChRanked, ChReview, ChScore,
+    ChTranchePaid,
 };
 pub use contract::{
     ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
     ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,
 };
-pub use challenge::{
-    ChAcceptance, ChApplication, ChCall, ChCheck, ChConflict, ChConsortium, ChDemand, ChMember,
-    ChObjection, ChPanelMember, ChPoolExpert, ChProject, ChRanked, ChReview, ChScore,
-    ChTranchePaid,
+pub use credit::{
+    ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
+    RepaymentRecord,
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
@@ -53,11 +53,11 @@ pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,
 };
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
-pub use policy::{PolicyFilter, StoredPolicy};
 pub use platform::{
     AllianceRow, EvaluationRow, ExpertRow, MemberRow, PartnerRow, PlatformData, PlatformFilter,
     PlatformRow, ProjectData, ProjectRow, TargetRecord, TeamRow,
 };
+pub use policy::{PolicyFilter, StoredPolicy};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};

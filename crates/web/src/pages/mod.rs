@@ -3,9 +3,9 @@
 
 mod auth;
 mod chain;
-mod credit;
-mod contracts;
 mod challenge;
+mod contracts;
+mod credit;
 mod filings;
 mod io;
 mod ladder;
@@ -13,8 +13,8 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod orgs;
-mod policy;
 mod platforms;
+mod policy;
 mod sessions;
 mod subsidy;
 

@@ -2,9 +2,9 @@
 
 pub(crate) mod auth;
 pub(crate) mod chain;
-pub(crate) mod credit;
-pub(crate) mod contracts;
 pub(crate) mod challenge;
+pub(crate) mod contracts;
+pub(crate) mod credit;
 pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
@@ -12,8 +12,8 @@ pub(crate) mod ledger;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
-pub(crate) mod policy;
 pub(crate) mod platforms;
+pub(crate) mod policy;
 pub(crate) mod search;
 pub(crate) mod sessions;
 pub(crate) mod subsidy;

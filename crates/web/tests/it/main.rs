@@ -6,9 +6,9 @@
 
 mod api;
 mod chain;
-mod credit;
-mod contracts;
 mod challenge;
+mod contracts;
+mod credit;
 mod harness;
 mod io;
 mod ladder;
@@ -16,8 +16,8 @@ mod ledger;
 mod matchmaking;
 mod mm_import;
 mod pages;
-mod policy;
 mod platforms;
+mod policy;
 mod scope;
 mod sessions;
 mod subsidy;
