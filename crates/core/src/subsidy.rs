@@ -424,6 +424,11 @@ pub struct Records {
     pub rd_expense_prev: Option<i64>,
     /// Subsidies granted already.
     pub granted: Vec<Granted>,
+    /// Interest paid in the base period on the knowledge-value credit loans the
+    /// banks recorded on the platform, fen (none when it has no such loan).
+    pub loan_interest: Option<i64>,
+    /// Service fees of those loans drawn in the base period, fen.
+    pub loan_service_fee: Option<i64>,
 }
 
 /// The facts for `measure` of `year`, base period `period` (an accounting
@@ -469,6 +474,16 @@ pub fn facts(
         bases
             .entry(BaseKind::RdExpense)
             .or_insert(Money::from_fen(rd));
+    }
+    // Loan costs the banks recorded count like approved filings: the firm need not
+    // declare them (a declared figure, with its receipts, is kept as given).
+    for (kind, v) in [
+        (BaseKind::InterestPaid, r.loan_interest),
+        (BaseKind::ServiceFee, r.loan_service_fee),
+    ] {
+        if let Some(v) = v.filter(|v| *v > 0) {
+            bases.entry(kind).or_insert(Money::from_fen(v));
+        }
     }
     let granted = r.granted.iter().filter(|g| Some(*g) != skip);
     let mut paid_this_year_fen = 0;
@@ -969,6 +984,28 @@ mod tests {
     }
 
     #[test]
+    fn recorded_loan_costs_are_bases_unless_declared() {
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let r = Records {
+            in_district: true,
+            loan_interest: Some(wan(12).fen()),
+            loan_service_fee: Some(0),
+            ..Records::default()
+        };
+        let f = facts("LOAN-INTEREST", 2024, 2023, d, &r, &BTreeMap::new(), None);
+        assert_eq!(f.base(BaseKind::InterestPaid), Some(wan(12)));
+        // A zero fee is no base: the fee measure still asks for one.
+        assert_eq!(f.base(BaseKind::ServiceFee), None);
+        let mut m = measure("LOAN-INTEREST");
+        m.eligibility.clear();
+        assert_eq!(assess(&m, &f).amount_fen, wan(6).fen());
+        // A declared figure (with its receipts) is kept as given.
+        let declared: BTreeMap<BaseKind, i64> = [(BaseKind::InterestPaid, wan(20).fen())].into();
+        let f = facts("LOAN-INTEREST", 2024, 2023, d, &r, &declared, None);
+        assert_eq!(f.base(BaseKind::InterestPaid), Some(wan(20)));
+    }
+
+    #[test]
     fn facts_pick_valid_and_new_qualifications_and_this_years_grants() {
         use crate::qualification::Qualification;
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
@@ -1002,6 +1039,8 @@ mod tests {
                     amount_fen: wan(1).fen(),
                 },
             ],
+            loan_interest: None,
+            loan_service_fee: None,
         };
         let f = facts(
             "RD-INVEST",

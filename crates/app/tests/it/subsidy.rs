@@ -797,3 +797,93 @@ store_test!(
         );
     }
 );
+
+/// 200 concurrent requests to pay one approved application, spread over `apps`
+/// (two pools on PostgreSQL): half with one idempotency key, half each with its
+/// own key. Exactly one ledger payment, the application paid once, one `pay`
+/// entry in its history.
+async fn pay_race(store: &Store, apps: &[App]) {
+    let app = &apps[0];
+    let y = year(app);
+    subsidy::create_measure(app, &admin(), y, &demo(y, "RESEARCH-PROJECT"))
+        .await
+        .unwrap();
+    let f = firm(app, 1).await;
+    let v = subsidy::apply(
+        app,
+        &enterprise_user(&f),
+        &apply_input(y, "RESEARCH-PROJECT", "project_funding", "600000"),
+        &[pdf(3)],
+    )
+    .await
+    .unwrap();
+    to_publicity_over(app, store, &v.id).await;
+    take(app, &admin(), &v.id, Step::Approve).await.unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let app = apps[i % apps.len()].clone();
+        let id = v.id.clone();
+        let key = if i % 2 == 0 {
+            "pay-same".to_string()
+        } else {
+            format!("pay-{i}")
+        };
+        set.spawn(async move { subsidy::pay(&app, &admin(), &id, &key).await });
+    }
+    let (mut ok, mut refused) = (0, 0);
+    let mut txs = std::collections::BTreeSet::new();
+    while let Some(r) = set.join_next().await {
+        match r.unwrap() {
+            Ok(p) => {
+                ok += 1;
+                txs.insert(p.tx.id);
+            }
+            Err(AppError::Conflict(e)) if e.code == "ledger_basis_paid" => refused += 1,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(ok + refused, 200);
+    // Every success is the one payment (the winner and the replays of its key).
+    assert_eq!(txs.len(), 1, "{txs:?}");
+    assert!(ok >= 1);
+    let v = subsidy::application(app, &admin(), &v.id).await.unwrap();
+    assert_eq!(v.stage, Stage::Paid);
+    let mut db = store.read().await.unwrap();
+    let (n, sum): (i64, i64) = with_conn!(db, c => {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ledger_tx WHERE kind = 'subsidy_payment'",
+        )
+        .fetch_one(&mut *c)
+        .await
+    })
+    .unwrap();
+    assert_eq!((n, sum), (1, 10 * WAN));
+    let pays: i64 = with_conn!(db, c => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM event WHERE entity = 'subsidy_application' AND kind = 'subsidy.pay'",
+        )
+        .fetch_one(&mut *c)
+        .await
+    })
+    .unwrap();
+    assert_eq!(pays, 1);
+}
+
+store_test!(
+    two_hundred_concurrent_payouts_of_one_application_pay_once,
+    |store| {
+        pay_race(&store, &[app(&store)]).await;
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_on_one_postgres_pay_an_application_once() {
+    let Some(db) = kechuang_testkit::TestDb::postgres().await else {
+        return;
+    };
+    let other = kechuang_store::Store::open_postgres(db.url.as_deref().unwrap(), 5)
+        .await
+        .unwrap();
+    pay_race(&db.store, &[app(&db.store), app(&other)]).await;
+    other.close().await;
+}

@@ -505,7 +505,8 @@ impl Db {
     /// The records the eligibility rules read, for every enterprise (or one):
     /// registration in a town, every qualification, the R&D expense of the
     /// approved annual filings of `period` and the year before, and the subsidies
-    /// granted (approved or paid) for `period` or in measure year `year`. Four
+    /// granted (approved or paid) for `period` or in measure year `year`, and the
+    /// interest and service fees of the loans the banks recorded for `period`. Five
     /// queries whatever the number of enterprises.
     pub async fn subsidy_records(
         &mut self,
@@ -578,6 +579,20 @@ impl Db {
                 } else {
                     out[i].1.rd_expense_prev = v;
                 }
+            }
+        }
+        let loan_org = org.clone().map(OrgId);
+        let costs = match &loan_org {
+            Some(o) => {
+                let (i, f) = self.loan_costs(o, period).await?;
+                vec![(o.clone(), i, f)]
+            }
+            None => self.loan_costs_all(period).await?,
+        };
+        for (id, interest, fee) in costs {
+            if let Some(&i) = index.get(id.as_str()) {
+                out[i].1.loan_interest = Some(interest).filter(|v| *v > 0);
+                out[i].1.loan_service_fee = Some(fee).filter(|v| *v > 0);
             }
         }
         let granted: Vec<(String, String, i32, i32, Option<i64>)> = with_conn!(self, c => {
