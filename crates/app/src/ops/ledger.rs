@@ -336,9 +336,14 @@ async fn write(app: &App, actor: &Actor, w: Write<'_>) -> AppResult<TxView> {
     let fp = fingerprint(&w.tx, w.basis, w.memo);
     // Two tries: a concurrent writer of the same key (PostgreSQL) makes the first
     // insert fail on the unique key; the second finds its transaction.
-    for _ in 0..2 {
+    for attempt in 0..2 {
         let mut db = app.store.begin().await?;
-        if let Some(r) = db.ledger_tx_by_key(w.tx.key()).await? {
+        // A new key is the common case: the first attempt writes straight away and
+        // the unique key catches a replay (one statement fewer per payout); the
+        // second looks the key up and answers the replay.
+        if attempt > 0
+            && let Some(r) = db.ledger_tx_by_key(w.tx.key()).await?
+        {
             return replay(r, &fp);
         }
         let now = app.now();
@@ -366,7 +371,15 @@ async fn write(app: &App, actor: &Actor, w: Write<'_>) -> AppResult<TxView> {
                 db.rollback().await?;
                 return Err(insufficient(&e));
             }
-            Err(e) if e.is_conflict("ledger_tx_key_key") => {
+            // The first attempt did not look the key up: any unique conflict may
+            // be a replay (the database may report the basis or the reversal
+            // before the key), so the second attempt looks first.
+            Err(e)
+                if e.is_conflict("ledger_tx_key_key")
+                    || (attempt == 0
+                        && (e.is_conflict("ledger_tx_once_key")
+                            || e.is_conflict("ledger_tx_reverses_key"))) =>
+            {
                 drop(db);
                 continue;
             }

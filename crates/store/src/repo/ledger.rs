@@ -200,9 +200,11 @@ impl Db {
             .await
             .map(|_| ())
         })?;
-        // Balances in account order (no deadlock between two writers).
+        // Balances in account order (no deadlock between two writers); the
+        // postings then go in with one multi-row statement.
         let mut order: Vec<(usize, &Posting)> = t.tx.postings().iter().enumerate().collect();
         order.sort_by(|a, b| a.1.account.cmp(&b.1.account));
+        let mut rows: Vec<(i64, String, i64, i64)> = Vec::with_capacity(order.len());
         for (line, p) in order {
             let account = p.account.to_string();
             let after: Option<i64> = with_conn!(self, c => {
@@ -232,22 +234,33 @@ impl Db {
                     change: p.amount_fen,
                 }));
             };
-            with_conn!(self, c => {
-                sqlx::query(
-                    "INSERT INTO ledger_posting (tx_id, line, account, amount_fen, balance_after, event_seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(t.id)
-                .bind(line as i64)
-                .bind(&account)
-                .bind(p.amount_fen)
-                .bind(after)
-                .bind(seq)
-                .execute(&mut *c)
-                .await
-                .map(|_| ())
-            })?;
+            rows.push((line as i64, account, p.amount_fen, after));
         }
+        let values: Vec<String> = (0..rows.len())
+            .map(|i| {
+                let b = i * 6;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO ledger_posting (tx_id, line, account, amount_fen, balance_after, event_seq) VALUES {}",
+            values.join(", ")
+        );
+        with_conn!(self, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (line, account, amount, after) in &rows {
+                q = q.bind(t.id).bind(*line).bind(account.as_str()).bind(*amount).bind(*after).bind(seq);
+            }
+            q.execute(&mut *c).await.map(|_| ())
+        })?;
         Ok(Ok(seq))
     }
 
