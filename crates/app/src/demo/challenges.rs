@@ -18,7 +18,6 @@ use kechuang_core::ledger::{Account, AccountKind, Transaction, TxKind};
 use kechuang_core::org::{OrgKind, Organisation};
 use kechuang_core::role::Role;
 use kechuang_store::{Db, NewLedgerTx};
-use serde_json::json;
 
 const WAN: i64 = 1_000_000;
 
@@ -189,23 +188,9 @@ async fn appropriate(tx: &mut Db, actor: &Actor, now: i64) -> AppResult<()> {
             line,
             wan * WAN,
         )?;
-        let postings: Vec<String> = t
-            .postings()
-            .iter()
-            .map(|p| format!("{}={}", p.account, p.amount_fen))
-            .collect();
         let memo = format!("{year}年揭榜挂帅专项资金");
-        let fp = json!([
-            t.kind().as_str(),
-            postings,
-            Option::<&str>::None,
-            Some(&memo)
-        ])
-        .to_string();
-        let ev = json!({
-            "key": t.key(), "kind": t.kind().as_str(), "amount_fen": t.amount_fen(),
-            "postings": t.postings(), "basis": null, "memo": memo, "reverses": null,
-        });
+        let fp = crate::ops::ledger::fingerprint(&t, None, Some(&memo));
+        let ev = crate::ops::ledger::event_payload(&t, None, Some(&memo), None);
         let id = kechuang_store::new_id();
         let new = NewLedgerTx {
             id: &id,

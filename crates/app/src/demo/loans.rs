@@ -170,15 +170,6 @@ fn schedule(rng: &mut Rng, years: &[(i32, usize)], after_snapshot: bool) -> Vec<
     out
 }
 
-fn fingerprint(tx: &Transaction, basis: Option<&str>, memo: Option<&str>) -> String {
-    let postings: Vec<String> = tx
-        .postings()
-        .iter()
-        .map(|p| format!("{}={}", p.account, p.amount_fen))
-        .collect();
-    json!([tx.kind().as_str(), postings, basis, memo]).to_string()
-}
-
 async fn post(
     tx: &mut Db,
     t: &Transaction,
@@ -190,11 +181,8 @@ async fn post(
     let once = (t.kind() == TxKind::Compensation)
         .then_some(basis)
         .flatten();
-    let event = json!({
-        "key": t.key(), "kind": t.kind().as_str(), "amount_fen": t.amount_fen(),
-        "postings": t.postings(), "basis": basis, "memo": memo, "reverses": null,
-    });
-    let fp = fingerprint(t, basis, memo);
+    let event = crate::ops::ledger::event_payload(t, basis, memo, None);
+    let fp = crate::ops::ledger::fingerprint(t, basis, memo);
     let new = NewLedgerTx {
         id: &id,
         tx: t,

@@ -2081,15 +2081,6 @@ pub struct TranchePayment {
     pub replayed: bool,
 }
 
-fn fingerprint(tx: &Transaction, basis: &str, memo: &str) -> String {
-    let postings: Vec<String> = tx
-        .postings()
-        .iter()
-        .map(|p| format!("{}={}", p.account, p.amount_fen))
-        .collect();
-    json!([tx.kind().as_str(), postings, Some(basis), Some(memo)]).to_string()
-}
-
 /// The bureau pays a tranche through the ledger: idempotent by key, once per
 /// (project, tranche) by the ledger basis `challenge-tranche:<project>:<index>`,
 /// refused (nothing written) before its milestone passed review or once the
@@ -2167,7 +2158,7 @@ async fn pay_tranche_on(
     .map_err(AppError::Invalid)?;
     let basis = tranche_basis(&p.id, idx);
     let memo = format!("{} · {}", call.terms.title, t.label);
-    let fp = fingerprint(&tx, &basis, &memo);
+    let fp = crate::ops::ledger::fingerprint(&tx, Some(&basis), Some(&memo));
     let pid = p.id.clone();
     let answer = |tx_id: String, replayed: bool| TranchePayment {
         project_id: pid.clone(),
@@ -2201,10 +2192,7 @@ async fn pay_tranche_on(
     db.ensure_ledger_account(&to, &org_name, Some(&p.org_id), now)
         .await?;
     let id = kechuang_store::new_id();
-    let ev = json!({
-        "key": tx.key(), "kind": tx.kind().as_str(), "amount_fen": tx.amount_fen(),
-        "postings": tx.postings(), "basis": basis, "memo": memo, "reverses": null,
-    });
+    let ev = crate::ops::ledger::event_payload(&tx, Some(&basis), Some(&memo), None);
     let new = NewLedgerTx {
         id: &id,
         tx: &tx,

@@ -444,26 +444,26 @@ mod tests {
             },
             matchmaking: Default::default(),
             loans: LoanFigures {
-                count: 442,
-                amount_wan: Decimal::new(8_170_000, 2),
-                leveraged_commercial_wan: Decimal::new(10_300_000, 2),
+                count: 37,
+                amount_wan: Decimal::new(2_340_000, 2),
+                leveraged_commercial_wan: Decimal::new(4_100_000, 2),
             },
             contracts: Default::default(),
             challenges: Default::default(),
             platforms: crate::ops::platform::PlatformFigures {
-                total: 182,
+                total: 17,
                 by_kind: Default::default(),
-                by_level: [("national".to_string(), 3)].into_iter().collect(),
+                by_level: [("national".to_string(), 2)].into_iter().collect(),
             },
-            incubated_projects: crate::ops::platform::IncubatedFigures { total: 53 },
+            incubated_projects: crate::ops::platform::IncubatedFigures { total: 6 },
             subsidies: SubsidyFigures {
-                applications: 734,
-                paid_wan: Decimal::new(302168, 2),
+                applications: 58,
+                paid_wan: Decimal::new(123456, 2),
             },
         };
         let md = to_markdown(&r);
         assert!(
-            md.contains("累计支持全区442家次企业直接获得知识价值信用贷款8.17亿元，同步撬动支持科技型企业的商业贷款10.3亿元"),
+            md.contains("累计支持全区37家次企业直接获得知识价值信用贷款2.34亿元，同步撬动支持科技型企业的商业贷款4.1亿元"),
             "{md}"
         );
         assert!(md.contains("| 高新技术企业 | 7 家 |"), "{md}");
@@ -476,13 +476,11 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains(
-                "全区已建成各类创新平台182个（国家级3个），各研究院累计孵化硬科技项目53个。"
-            ),
+            md.contains("全区已建成各类创新平台17个（国家级2个），各研究院累计孵化硬科技项目6个。"),
             "{md}"
         );
         assert!(
-            md.contains("共有734家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付3021.68万元。"),
+            md.contains("共有58家次企业申报享受研发投入补助、科研项目补助、高新技术企业培育补助等措施，已完成资金兑付1234.56万元。"),
             "{md}"
         );
     }
