@@ -3,6 +3,7 @@
 //!
 //! No HTTP, no SQL: the app layer drives this crate and stores what it delivers.
 
+pub mod analytics;
 pub mod client;
 pub mod op;
 pub mod sim;
