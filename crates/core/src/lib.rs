@@ -34,6 +34,7 @@ pub mod indicator;
 pub mod ip;
 pub mod ladder;
 pub mod ledger;
+pub mod line;
 pub mod loan;
 pub mod matchmaking;
 pub mod messages;

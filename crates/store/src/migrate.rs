@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0013_platform.sql"),
         include_str!("../migrations/0013_platform.sql"),
     ),
+    (
+        15,
+        "line",
+        include_str!("../migrations/0015_line.sql"),
+        include_str!("../migrations/0015_line.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -12,6 +12,7 @@ pub mod import;
 pub mod ip;
 pub mod ladder;
 pub mod ledger;
+pub mod line;
 pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
@@ -48,6 +49,7 @@ pub use import::ImportBatchRow;
 pub use ip::IpRecordRow;
 pub use ladder::{LadderCurrent, LadderInput, LadderRun, PoolFilter, PoolMove, PoolRow, TargetRow};
 pub use ledger::{LedgerAccount, LedgerTxRecord, NewLedgerTx, StatementLine};
+pub use line::{LineBatch, LineSummary, OverrideRecord};
 pub use matchmaking::{MatchFilter, Stored, StoredNeed};
 pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,

@@ -9,6 +9,7 @@ mod chain;
 mod event_log;
 mod filing;
 mod fixtures;
+mod line;
 mod matchmaking;
 mod mm_session;
 mod org;
