@@ -104,6 +104,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_contracts::run(args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::LineAnalytics {
+        out.insert(
+            "line_analytics".into(),
+            crate::bench_line_analytics::run(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

@@ -338,6 +338,8 @@ pub enum BenchWhich {
     Policy,
     /// Technology contract statistics over 1,000,000 registered contracts on SQLite.
     Contracts,
+    /// Line analytics over a month of a 20-station line at one vehicle a minute.
+    LineAnalytics,
     /// All of them.
     All,
 }

@@ -110,6 +110,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0015_line.sql"),
         include_str!("../migrations/0015_line.sql"),
     ),
+    (
+        19,
+        "line_rollup",
+        include_str!("../migrations/0019_line_rollup.sql"),
+        include_str!("../migrations/0019_line_rollup.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -34,6 +34,7 @@ mod filings;
 mod geography;
 mod ip;
 mod ladder;
+pub mod line;
 mod loans;
 mod matchmaking;
 mod names;
@@ -418,6 +419,8 @@ pub async fn build(
     .await?;
     tracing::info!(?subsidies, "demo: subsidies");
     events.extend(subsidy_events);
+    let line_demo = line::write(&mut tx, seed, &plan.zhiyan, now).await?;
+    tracing::info!(?line_demo, "demo: assembly line in trial production");
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);
     tx.append_events(&events).await?;

@@ -16,6 +16,7 @@ mod filing;
 mod import;
 mod ladder;
 mod ledger;
+mod line_analytics;
 mod match_eval;
 mod matchmaking;
 mod mm_import;

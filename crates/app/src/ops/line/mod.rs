@@ -1,0 +1,4 @@
+pub mod analytics;
+pub mod export;
+pub mod recorded;
+pub mod views;

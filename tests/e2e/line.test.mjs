@@ -1,0 +1,115 @@
+// Browser test of the assembly line pages: the demo's line engineer opens the demo
+// line's analytics (the FPY chart renders), looks up a VIN and sees its screws, and
+// downloads the xlsx export.
+//
+// Environment: KECHUANG_BIN (default ../../target/debug/kechuang), CHROMIUM
+// (default /usr/bin/chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-e2e-line-'));
+let server, browser, base;
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.on('error', rej);
+  });
+}
+
+async function waitReady(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready');
+}
+
+before(async () => {
+  execFileSync(bin, ['--data-dir', dataDir, 'demo', '--no-serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitReady(base, 30000);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the line engineer reads the demo line analytics, traces a VIN and exports xlsx', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', 'engineer');
+  await page.fill('input[name=password]', 'Engineer@2023');
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('load');
+
+  await page.goto(base + '/lines');
+  const link = page.locator('#lines a', { hasText: '质量分析' }).first();
+  await link.click();
+  await page.waitForURL(/\/lines\/[a-z0-9-]+\/analytics/);
+  await page.waitForSelector('#chart-fpy[data-rendered="1"]', { timeout: 30000 });
+  assert.ok(await page.locator('#chart-fpy canvas').count() > 0, 'the FPY chart draws on a canvas');
+  const fpy = await page.locator('#kpi-fpy').innerText();
+  const pct = Number(fpy.replace('%', ''));
+  assert.ok(pct > 85 && pct <= 100, `line FPY of the latest day ${fpy}`);
+  assert.ok(Number(await page.locator('#kpi-vehicles').innerText()) > 0);
+  assert.ok(await page.locator('#chart-xbar[data-rendered="1"]').count() === 1, 'an X̄-R chart is drawn');
+  // the data under the FPY chart lists every station
+  assert.equal(await page.locator('#table-fpy tbody tr').count(), 7);
+
+  // the day shift of the same date: the form takes the period
+  const date = await page.locator('input[name=date]').inputValue();
+  assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
+  await page.goto(page.url().split('?')[0] + `?period=shift&shift=day&date=${date}`);
+  await page.waitForSelector('#chart-fpy[data-rendered="1"]', { timeout: 30000 });
+  assert.match(await page.locator('p.lead').innerText(), /白班/);
+
+  // xlsx export
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#xlsx')]);
+  const path = await download.path();
+  const bytes = readFileSync(path);
+  assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx (zip) file');
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+
+  // VIN trace: the first vehicle of the trial
+  const code = page.url().match(/\/lines\/([a-z0-9-]+)\//)[1];
+  await page.goto(`${base}/lines/${code}/trace`);
+  await page.fill('#vin', 'LMCTL1A2000000001');
+  await page.click('form button[type=submit]');
+  await page.waitForURL(/vin=/);
+  const screws = await page.locator('#trace-screws tbody tr').count();
+  assert.ok(screws >= 15, `${screws} tightenings of the VIN`);
+  const first = await page.locator('#trace-screws tbody tr').first().innerText();
+  assert.match(first, /N?OK/);
+  assert.equal(await page.locator('#trace-visits tbody tr').count(), 6);
+
+  // an illegal VIN is refused with its reason
+  await page.fill('#vin', 'LMCTL1A2O00000001');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('#trace-error');
+  assert.match(await page.locator('#trace-error').innerText(), /非法字符/);
+  await context.close();
+});
