@@ -98,8 +98,7 @@ test('the line engineer reads the demo line analytics, traces a VIN and exports 
   const code = page.url().match(/\/lines\/([a-z0-9-]+)\//)[1];
   await page.goto(`${base}/lines/${code}/trace`);
   await page.fill('#vin', 'LMCTL1A2000000001');
-  await page.click('form button[type=submit]');
-  await page.waitForURL(/vin=/);
+  await Promise.all([page.waitForURL(/vin=LMCTL1A2000000001/), page.click('#trace-form button[type=submit]')]);
   const screws = await page.locator('#trace-screws tbody tr').count();
   assert.ok(screws >= 15, `${screws} tightenings of the VIN`);
   const first = await page.locator('#trace-screws tbody tr').first().innerText();
@@ -108,7 +107,7 @@ test('the line engineer reads the demo line analytics, traces a VIN and exports 
 
   // an illegal VIN is refused with its reason
   await page.fill('#vin', 'LMCTL1A2O00000001');
-  await page.click('form button[type=submit]');
+  await Promise.all([page.waitForURL(/vin=LMCTL1A2O/), page.click('#trace-form button[type=submit]')]);
   await page.waitForSelector('#trace-error');
   assert.match(await page.locator('#trace-error').innerText(), /非法字符/);
   await context.close();
