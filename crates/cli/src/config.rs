@@ -236,6 +236,12 @@ pub enum ReportFormat {
     Json,
     /// Markdown with the article-style paragraph.
     Md,
+    /// A standalone HTML file (paragraphs, tables, SVG charts).
+    Html,
+    /// An xlsx workbook, one sheet per section.
+    Xlsx,
+    /// PDF with an embedded CJK font subset and vector charts.
+    Pdf,
 }
 
 /// `report`.
@@ -338,6 +344,9 @@ pub enum BenchWhich {
     Policy,
     /// Technology contract statistics over 1,000,000 registered contracts on SQLite.
     Contracts,
+    /// The dashboard page and the district report for a year as HTML, xlsx and PDF
+    /// at city scale (default 50,000 enterprises × 8 quarters).
+    Report,
     /// All of them.
     All,
 }
@@ -355,6 +364,8 @@ struct FileSettings {
     max_import_mb: Option<u64>,
     region: Option<String>,
     ladder: Option<kechuang_core::ladder::RuleConfig>,
+    /// The CJK font the PDFs embed (`PATH` or `PATH#N` for a face of a collection).
+    pdf_font: Option<PathBuf>,
 }
 
 /// Everything a command needs, after layering.
@@ -436,6 +447,9 @@ impl Settings {
             app.ladder = l;
         }
         app.region = fs.region;
+        if let Some(f) = fs.pdf_font {
+            kechuang_app::pdf_font::set_font_path(f);
+        }
         Ok(Settings {
             data_dir,
             database,
