@@ -14,7 +14,7 @@
       tooltip: { trigger: "axis" },
       legend: c.series.length > 1 ? { bottom: 0 } : undefined,
       grid: { left: 56, right: 12, top: 16, bottom: c.series.length > 1 ? 56 : 36, containLabel: true },
-      xAxis: { type: "category", data: c.labels, axisLabel: { interval: 0, rotate: c.labels.length > 6 ? 30 : 0 } },
+      xAxis: { type: "category", data: c.labels, axisLabel: { interval: 0, rotate: c.labels.length > 4 ? 30 : 0 } },
       yAxis: { type: "value" },
       series: c.series.map(function (s) {
         return { name: s[0], type: c.kind === "line" ? "line" : "bar", data: s[1] };

@@ -88,7 +88,7 @@ pub enum ChartKind {
 
 /// A round axis maximum at or above `v` (1, 2, 2.5, 5 × 10^n).
 pub fn nice_max(v: f64) -> f64 {
-    if !(v > 0.0) || !v.is_finite() {
+    if v.is_nan() || v <= 0.0 || v.is_infinite() {
         return 1.0;
     }
     let p = 10f64.powf(v.log10().floor());
