@@ -46,3 +46,15 @@ ensure_e2e_packages() {
     (cd tests/e2e && npm ci --no-audit --no-fund)
   fi
 }
+
+# The report's PDF embeds a CJK font (fonts-wqy-microhei, Apache-2.0 / GPLv3 with
+# the font exception) and its tests read the PDF back with poppler-utils.
+ensure_report_tools() {
+  local missing=()
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing what the report tests need: ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 ensure_postgres
 ensure_chromium
 ensure_e2e_packages
+ensure_report_tools
 
 export KECHUANG_TEST_PG="${KECHUANG_TEST_PG:-$PG_URL}"
 echo "== cargo test (PostgreSQL at ${KECHUANG_TEST_PG%%@*}@…)"

@@ -18,7 +18,12 @@ pub mod match_eval;
 pub mod mm_import;
 pub mod ops;
 pub mod pdf;
+pub mod pdf_font;
 pub mod recommend;
+pub mod report_doc;
+pub mod report_html;
+pub mod report_pdf;
+pub mod report_xlsx;
 pub mod search;
 pub mod session_docs;
 

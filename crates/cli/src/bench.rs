@@ -110,6 +110,18 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_line_analytics::run(settings, args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Report {
+        out.insert(
+            "report".into(),
+            crate::bench_report::run(
+                settings,
+                args.enterprises.unwrap_or(50_000),
+                args.quarters.unwrap_or(8),
+                args.json,
+            )
+            .await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }
@@ -273,7 +285,7 @@ const CLUSTERS: [&str; 7] = [
 
 /// Writes N enterprises with Q year-to-date quarters each (ending 2023Q4) straight
 /// through the store, with qualifications; returns the enterprises' ids.
-async fn generate(
+pub(crate) async fn generate(
     store: &Store,
     n: u32,
     quarters: u32,
@@ -391,7 +403,7 @@ async fn generate(
 }
 
 /// Median and 95th percentile of repeated runs, milliseconds.
-async fn time_ms<F, Fut, T>(runs: usize, mut f: F) -> anyhow::Result<(f64, f64)>
+pub(crate) async fn time_ms<F, Fut, T>(runs: usize, mut f: F) -> anyhow::Result<(f64, f64)>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<T>>,

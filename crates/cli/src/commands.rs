@@ -323,13 +323,27 @@ async fn report(settings: &Settings, a: &crate::config::ReportArgs) -> anyhow::R
         .await
         .map_err(explain)?;
     app.store.close().await;
-    let text = match a.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&r)?,
-        ReportFormat::Md => kechuang_app::ops::report::to_markdown(&r),
+    let bytes: Vec<u8> = match a.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&r)?.into_bytes(),
+        ReportFormat::Md => kechuang_app::ops::report::to_markdown(&r).into_bytes(),
+        ReportFormat::Html => {
+            kechuang_app::report_html::standalone(&kechuang_app::report_doc::build(&r)).into_bytes()
+        }
+        ReportFormat::Xlsx => {
+            kechuang_app::report_xlsx::render(&kechuang_app::report_doc::build(&r))
+                .map_err(|e| anyhow::anyhow!("writing the workbook: {e}"))?
+        }
+        ReportFormat::Pdf => kechuang_app::report_pdf::render(&kechuang_app::report_doc::build(&r)),
     };
-    match &a.output {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
-        None => println!("{text}"),
+    match (&a.output, a.format) {
+        (Some(p), _) => {
+            std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("已写入 {}", p.display());
+        }
+        (None, ReportFormat::Xlsx | ReportFormat::Pdf) => {
+            anyhow::bail!("--output FILE is required for xlsx and pdf");
+        }
+        (None, _) => println!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -236,6 +236,12 @@ pub enum ReportFormat {
     Json,
     /// Markdown with the article-style paragraph.
     Md,
+    /// A standalone HTML file (paragraphs, tables, SVG charts).
+    Html,
+    /// An xlsx workbook, one sheet per section.
+    Xlsx,
+    /// PDF with an embedded CJK font subset and vector charts.
+    Pdf,
 }
 
 /// `report`.
@@ -340,6 +346,9 @@ pub enum BenchWhich {
     Contracts,
     /// Line analytics over a month of a 20-station line at one vehicle a minute.
     LineAnalytics,
+    /// The dashboard page and the district report for a year as HTML, xlsx and PDF
+    /// at city scale (default 50,000 enterprises × 8 quarters).
+    Report,
     /// All of them.
     All,
 }
@@ -357,6 +366,8 @@ struct FileSettings {
     max_import_mb: Option<u64>,
     region: Option<String>,
     ladder: Option<kechuang_core::ladder::RuleConfig>,
+    /// The CJK font the PDFs embed (`PATH` or `PATH#N` for a face of a collection).
+    pdf_font: Option<PathBuf>,
 }
 
 /// Everything a command needs, after layering.
@@ -438,6 +449,9 @@ impl Settings {
             app.ladder = l;
         }
         app.region = fs.region;
+        if let Some(f) = fs.pdf_font {
+            kechuang_app::pdf_font::set_font_path(f);
+        }
         Ok(Settings {
             data_dir,
             database,

@@ -10,6 +10,7 @@ mod bench_match;
 mod bench_mm;
 mod bench_money;
 mod bench_policy;
+mod bench_report;
 mod bench_schedule;
 mod commands;
 mod config;

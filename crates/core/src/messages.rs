@@ -217,6 +217,9 @@ pub fn template(code: &str) -> &'static str {
         }
         "month_invalid" => "无法识别的月份“{value}”（应写作 2023-10）",
         "period_invalid" => "无法识别的期间“{value}”（应写作 2023Q3、2023年1-9月 或 2023）",
+        "range_reversed" => "截止月份（{to}）早于起始月份（{from}）：期间顺序颠倒",
+        "report_format_invalid" => "报告格式“{value}”应为 pdf、xlsx 或 html",
+        "period_pair_reversed" => "对比期间（{base}）应早于查看期间（{period}）：期间顺序颠倒",
         "number_invalid" => "“{value}”不是数字",
         "number_too_precise" => "“{value}”小数位过多（最多{max_decimals}位）",
         "number_out_of_range" => "“{value}”超出允许范围",

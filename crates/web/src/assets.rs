@@ -30,6 +30,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../web/assets/vendor/echarts.min.js"),
     ),
     (
+        "dashboard.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/assets/dashboard.js"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../../web/assets/vendor/htmx.min.js"),

@@ -269,7 +269,7 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
 }
 
 /// `2023年1—10月` / `2023年10月` / `2022年11月—2023年10月`.
-fn range_label(r: &Range) -> String {
+pub fn range_label(r: &Range) -> String {
     if r.from.year() == r.to.year() {
         if r.from.month() == r.to.month() {
             format!("{}年{}月", r.to.year(), r.to.month())

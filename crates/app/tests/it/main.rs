@@ -23,5 +23,6 @@ mod mm_import;
 mod org;
 mod platform;
 mod policy;
+mod report_files;
 mod sessions;
 mod subsidy;

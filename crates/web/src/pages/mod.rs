@@ -6,6 +6,7 @@ mod chain;
 mod challenge;
 mod contracts;
 mod credit;
+mod dashboard;
 mod filings;
 mod io;
 mod ladder;
@@ -16,6 +17,7 @@ mod mm_import;
 mod orgs;
 mod platforms;
 mod policy;
+mod report;
 mod sessions;
 mod subsidy;
 
@@ -87,6 +89,9 @@ pub(crate) fn field_label(field: &str) -> String {
         "above_scale" => "规上工业企业",
         "address" => "地址",
         "period" => "期间",
+        "base" => "对比期间",
+        "from" => "起始月份",
+        "to" => "截止月份",
         "values" => "指标",
         "reason" => "退回原因",
         "status" => "状态",
@@ -121,4 +126,6 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(platforms::router())
         .merge(subsidy::router())
         .merge(line::router())
+        .merge(dashboard::router())
+        .merge(report::router())
 }
