@@ -85,6 +85,12 @@ async function loginAs(username, password) {
   return { context, page };
 }
 
+// Clicks a submit button and waits for the page it leads to (the same URL after
+// a redirect, so waitForURL alone could return before the post).
+async function submitAndWait(page, locator) {
+  await Promise.all([page.waitForNavigation(), locator.click()]);
+}
+
 test('an enterprise submits a bottleneck demand through the form', async () => {
   const { context, page } = await loginAs('enterprise', 'Enterprise@2023');
   await page.goto(base + '/challenges/mine');
@@ -151,8 +157,8 @@ test('a returned contract is corrected in its prefilled form, and its file is up
   const text = '技术开发（委托）合同：储能电池管理系统，E2E 上传。';
   writeFileSync(txt, text);
   await p.setInputFiles('#contract-file input[type=file]', txt);
-  await p.click('#contract-file button[type=submit]');
-  await p.waitForURL(url);
+  await submitAndWait(p, p.locator('#contract-file button[type=submit]'));
+  assert.equal(p.url(), url);
   assert.equal(await p.locator('#file-link').innerText(), 'contract.txt');
   const [download] = await Promise.all([p.waitForEvent('download'), p.click('#file-link')]);
   const saved = join(dir, 'downloaded.txt');
@@ -162,11 +168,11 @@ test('a returned contract is corrected in its prefilled form, and its file is up
   // The registrar (bureau) accepts it and returns it with a note.
   const reg = await loginAs('e2eadmin', 'e2e-password');
   await reg.page.goto(url);
-  await reg.page.click('#review button:has-text("受理")');
-  await reg.page.waitForURL(url);
-  await reg.page.fill('#review input[name=note]', '请补充买方签章页');
-  await reg.page.click('#review button:has-text("退回补正")');
-  await reg.page.waitForURL(url);
+  await submitAndWait(reg.page, reg.page.locator('#review button:has-text("受理")'));
+  assert.equal(await reg.page.locator('#status').innerText(), '已受理，审查中');
+  const ret = reg.page.locator('#review form:has(input[name=step][value=return])');
+  await ret.locator('input[name=note]').fill('请补充买方签章页');
+  await submitAndWait(reg.page, ret.locator('button[type=submit]'));
   assert.equal(await reg.page.locator('#status').innerText(), '退回补正');
   // The registrar downloads the file too.
   const fromRegistrar = await reg.context.request.get(`${base}/contracts/${id}/file`);
@@ -182,9 +188,10 @@ test('a returned contract is corrected in its prefilled form, and its file is up
   assert.equal(await p.inputValue('input[name=p0_name]'), org.name);
   assert.match(await p.inputValue('textarea[name=text]'), /E2E 测试正文/);
   await p.fill('input[name=amount_wan]', '90');
+  await p.fill('input[name=tech_transaction_wan]', ''); // recomputed: 90 − 0
   await p.fill('textarea[name=text]', '甲方委托乙方开发储能电池管理系统（E2E 测试正文，已补充买方签章页）。');
-  await p.click('#contract-form button[type=submit]');
-  await p.waitForURL(url);
+  await submitAndWait(p, p.locator('#contract-form button[type=submit]'));
+  assert.equal(p.url(), url, await p.locator('body').innerText());
   assert.equal(await p.locator('#status').innerText(), '待受理');
   assert.match(await p.locator('section.facts').innerText(), /90 万元/);
   rmSync(dir, { recursive: true, force: true });
