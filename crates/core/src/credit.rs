@@ -270,8 +270,10 @@ impl Model {
     /// The model with a district's 研发机构 points (its pack id names them unless
     /// they are the defaults).
     pub fn with_institution(points: [u32; 4]) -> Model {
-        let mut m = Model::default();
-        m.institution = points;
+        let mut m = Model {
+            institution: points,
+            ..Model::default()
+        };
         if points != INSTITUTION_POINTS {
             m.pack = format!("{PACK_ID}:{}", points.map(|p| p.to_string()).join(","));
         }
@@ -282,10 +284,11 @@ impl Model {
     /// [`PACK_ID`], or [`PACK_ID`] with its points; `None` for anything else.
     pub fn for_pack(pack: &str) -> Option<Model> {
         if pack == PACK_ID_2023 {
-            let mut m = Model::default();
-            m.pack = PACK_ID_2023.into();
-            m.institution = [0; 4];
-            return Some(m);
+            return Some(Model {
+                pack: PACK_ID_2023.into(),
+                institution: [0; 4],
+                ..Model::default()
+            });
         }
         if pack == PACK_ID {
             return Some(Model::default());

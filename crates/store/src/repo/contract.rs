@@ -353,9 +353,12 @@ type ChangeTuple = (
 /// (town, dim, day, key) for every dim but the town itself.
 #[derive(Default)]
 struct Deltas {
-    district: std::collections::BTreeMap<(&'static str, String, String), (i64, i64, i64)>,
-    town: std::collections::BTreeMap<(String, &'static str, String, String), (i64, i64, i64)>,
+    district: std::collections::BTreeMap<(&'static str, String, String), Sums>,
+    town: std::collections::BTreeMap<(String, &'static str, String, String), Sums>,
 }
+
+/// (contracts, amount fen, technology transaction fen).
+type Sums = (i64, i64, i64);
 
 impl Deltas {
     fn new() -> Deltas {
