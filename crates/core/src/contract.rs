@@ -993,9 +993,101 @@ pub fn project_full_year(
     Money::from_fen(i64::try_from(v).unwrap_or(i64::MAX))
 }
 
+/// Largest contract text file accepted, bytes (10 MB).
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The kinds of contract text file accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// PDF.
+    Pdf,
+    /// Word (Office Open XML).
+    Docx,
+    /// Plain text, UTF-8 (a BOM is dropped).
+    Txt,
+}
+
+impl FileKind {
+    /// The media type it is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::Txt => "text/plain; charset=utf-8",
+        }
+    }
+}
+
+/// Checks an uploaded contract text: not empty, at most [`MAX_FILE_BYTES`], a
+/// `.pdf`, `.docx` or `.txt` name whose content matches it (`%PDF-`, a ZIP
+/// container, UTF-8 text). Returns the kind and, for a TXT file, its text (for
+/// search). Every refusal names the field `file`.
+pub fn check_file(name: &str, bytes: &[u8]) -> Result<(FileKind, Option<String>), FieldError> {
+    let name = name.trim();
+    if bytes.is_empty() {
+        return Err(FieldError::new("file", "contract_file_empty").with("value", name));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(FieldError::new("file", "contract_file_too_large")
+            .with("value", name)
+            .with("max_mb", MAX_FILE_BYTES / (1024 * 1024)));
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let kind = match ext.as_str() {
+        "pdf" if bytes.starts_with(b"%PDF-") => FileKind::Pdf,
+        "docx" if bytes.starts_with(b"PK\x03\x04") => FileKind::Docx,
+        "txt" => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            return match std::str::from_utf8(body) {
+                Ok(t) => Ok((FileKind::Txt, Some(t.to_string()))),
+                Err(_) => {
+                    Err(FieldError::new("file", "contract_file_not_utf8").with("value", name))
+                }
+            };
+        }
+        "pdf" | "docx" => {
+            return Err(FieldError::new("file", "contract_file_content").with("value", name));
+        }
+        _ => return Err(FieldError::new("file", "contract_file_type").with("value", name)),
+    };
+    Ok((kind, None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploaded_files_are_checked_by_name_content_and_size() {
+        let (k, t) = check_file("合同.TXT", "\u{feff}技术开发合同".as_bytes()).unwrap();
+        assert_eq!((k, t.as_deref()), (FileKind::Txt, Some("技术开发合同")));
+        assert_eq!(
+            check_file("a.pdf", b"%PDF-1.7 ...").unwrap(),
+            (FileKind::Pdf, None)
+        );
+        assert_eq!(
+            check_file("a.docx", b"PK\x03\x04...").unwrap().0,
+            FileKind::Docx
+        );
+        let code = |n: &str, b: &[u8]| check_file(n, b).unwrap_err().code;
+        assert_eq!(code("a.pdf", b"not a pdf"), "contract_file_content");
+        assert_eq!(code("a.exe", b"MZ"), "contract_file_type");
+        assert_eq!(code("a.txt", b""), "contract_file_empty");
+        assert_eq!(code("a.txt", &[0xff, 0xfe, 0x00]), "contract_file_not_utf8");
+        let big = vec![b'a'; MAX_FILE_BYTES + 1];
+        let e = check_file("a.txt", &big).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("file", "contract_file_too_large")
+        );
+        assert!(check_file("a.txt", &big[..MAX_FILE_BYTES]).is_ok());
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -14,14 +14,35 @@
 //! and the grade cut-offs, and the circuit breaker's threshold. The municipal system
 //! remains the authority for the official grade; a district platform stores the
 //! official grade when it has it and uses this evaluation as its own pre-assessment.
+//!
+//! 研发机构 (the enterprise's R&D institution / innovation platform level) is not
+//! among the indicators the 2017 description names, but the 2023 model evaluates
+//! "创新要素" broadly and issue 6 asks the platform registry to feed it; neither
+//! the item nor its weight is published (§5.2). It is therefore a bonus item whose
+//! points per level are a district setting ([`Settings::institution_points`]) with
+//! the default of the 专精特新 points table's 研发机构级别 item (§2: national 10,
+//! provincial 8, municipal 4, below municipal 2, none 0). The score stays capped at
+//! 100. Evaluations stored under the earlier pack [`PACK_ID_2023`] (without the
+//! item) reproduce with that pack's model.
 
 use crate::error::FieldError;
 use crate::ledger::{share_fen, split_fen};
 use crate::money::{FEN_PER_WAN, Money};
 use rust_decimal::Decimal;
 
-/// The rule pack id of the default model.
-pub const PACK_ID: &str = "KVC-CQ-2023";
+/// The rule pack id of the default model (with the 研发机构 item at its default
+/// points). A district's own points give `KVC-CQ-2023-RD:<below>,<municipal>,<provincial>,<national>`.
+pub const PACK_ID: &str = "KVC-CQ-2023-RD";
+
+/// The pack id of the first model, without the 研发机构 item.
+pub const PACK_ID_2023: &str = "KVC-CQ-2023";
+
+/// Default points of the 研发机构 item for below municipal, municipal, provincial
+/// and national level (the 专精特新 table's 研发机构级别 points, §2).
+pub const INSTITUTION_POINTS: [u32; 4] = [2, 4, 8, 10];
+
+/// Most points a district may give the 研发机构 item.
+pub const INSTITUTION_POINTS_MAX: u32 = 20;
 
 /// A credit grade.
 #[derive(
@@ -148,6 +169,12 @@ pub struct Inputs {
     pub srdi: bool,
     /// Is a 专精特新"小巨人".
     pub little_giant: bool,
+    /// The level of the best accredited R&D institution / innovation platform the
+    /// enterprise hosts or co-builds on the date (indicator #23): 0 none, 1 below
+    /// municipal (district), 2 municipal, 3 provincial, 4 national. Absent in
+    /// inputs stored before the item existed (then 0).
+    #[serde(default)]
+    pub institution_level: u8,
 }
 
 /// One scored item with why.
@@ -201,6 +228,10 @@ pub struct Model {
     pub qualification_cap: u32,
     /// Least score for A, B, C, D, E; below E's there is no line.
     pub cutoffs: [u32; 5],
+    /// Points of the 研发机构 item for below municipal, municipal, provincial and
+    /// national level; all zero: no such item (the first pack).
+    #[serde(default)]
+    pub institution: [u32; 4],
 }
 
 fn bands(v: &[(i64, u32)]) -> Vec<Band> {
@@ -230,7 +261,45 @@ impl Default for Model {
             qualification: [6, 2, 3, 4],
             qualification_cap: 10,
             cutoffs: [80, 65, 50, 35, 20],
+            institution: INSTITUTION_POINTS,
         }
+    }
+}
+
+impl Model {
+    /// The model with a district's 研发机构 points (its pack id names them unless
+    /// they are the defaults).
+    pub fn with_institution(points: [u32; 4]) -> Model {
+        let mut m = Model {
+            institution: points,
+            ..Model::default()
+        };
+        if points != INSTITUTION_POINTS {
+            m.pack = format!("{PACK_ID}:{}", points.map(|p| p.to_string()).join(","));
+        }
+        m
+    }
+
+    /// The model a stored pack id names: [`PACK_ID_2023`] (no 研发机构 item),
+    /// [`PACK_ID`], or [`PACK_ID`] with its points; `None` for anything else.
+    pub fn for_pack(pack: &str) -> Option<Model> {
+        if pack == PACK_ID_2023 {
+            return Some(Model {
+                pack: PACK_ID_2023.into(),
+                institution: [0; 4],
+                ..Model::default()
+            });
+        }
+        if pack == PACK_ID {
+            return Some(Model::default());
+        }
+        let rest = pack.strip_prefix(PACK_ID)?.strip_prefix(':')?;
+        let v: Vec<u32> = rest
+            .split(',')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let points: [u32; 4] = v.try_into().ok()?;
+        Some(Model::with_institution(points))
     }
 }
 
@@ -359,6 +428,22 @@ pub fn evaluate(model: &Model, table: &LineTable, x: &Inputs) -> Evaluation {
             quals.join("、")
         },
     });
+    let inst_max = model.institution.iter().copied().max().unwrap_or(0);
+    if inst_max > 0 {
+        let level = usize::from(x.institution_level.min(4));
+        items.push(Item {
+            code: "institution",
+            label: "研发机构",
+            bonus: true,
+            points: if level == 0 {
+                0
+            } else {
+                model.institution[level - 1]
+            },
+            max: inst_max,
+            value: institution_label(x.institution_level).into(),
+        });
+    }
     let score = items.iter().map(|i| i.points).sum::<u32>().min(100);
     let grade = Grade::ALL
         .into_iter()
@@ -371,6 +456,17 @@ pub fn evaluate(model: &Model, table: &LineTable, x: &Inputs) -> Evaluation {
         grade,
         line: grade.map_or(Money::ZERO, |g| table.line(g)),
         items,
+    }
+}
+
+/// zh-CN name of an institution level 0–4.
+fn institution_label(level: u8) -> &'static str {
+    match level {
+        0 => "无",
+        1 => "区县级研发机构",
+        2 => "市级研发机构",
+        3 => "省级研发机构",
+        _ => "国家级研发机构",
     }
 }
 
@@ -528,6 +624,15 @@ pub struct Settings {
     pub validity_days: u32,
     /// Shares and the circuit breaker.
     pub rule: CompensationRule,
+    /// Points of the 研发机构 item for below municipal, municipal, provincial and
+    /// national level (unpublished; default [`INSTITUTION_POINTS`]). Must not
+    /// decrease with the level, at most [`INSTITUTION_POINTS_MAX`].
+    #[serde(default = "default_institution_points")]
+    pub institution_points: [u32; 4],
+}
+
+fn default_institution_points() -> [u32; 4] {
+    INSTITUTION_POINTS
 }
 
 impl Default for Settings {
@@ -537,6 +642,7 @@ impl Default for Settings {
             claim_min_days: 90,
             validity_days: 365,
             rule: CompensationRule::default(),
+            institution_points: INSTITUTION_POINTS,
         }
     }
 }
@@ -577,7 +683,20 @@ impl Settings {
                     .with("breaker", r.breaker_bp),
             );
         }
+        let p = self.institution_points;
+        if p.iter().any(|&v| v > INSTITUTION_POINTS_MAX) || p.windows(2).any(|w| w[1] < w[0]) {
+            errs.push(
+                FieldError::new("institution_points", "credit_institution_points")
+                    .with("value", format!("{p:?}"))
+                    .with("max", INSTITUTION_POINTS_MAX),
+            );
+        }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    /// The scoring model with the district's 研发机构 points.
+    pub fn model(&self) -> Model {
+        Model::with_institution(self.institution_points)
     }
 
     /// The active line table (the 2023 table if the stored version is unknown).
@@ -594,11 +713,14 @@ impl Settings {
 ///   latest current annual (or, failing one, fourth-quarter year-to-date) filing
 ///   whose period ended before the date — the last accounting year;
 /// * 创新企业: the 高企, 科技型中小企业, 专精特新 and 小巨人 qualifications valid on
-///   the date.
+///   the date;
+/// * 研发机构: the level the platform registry gives the enterprise on the date
+///   (its best accredited R&D-institution platform, hosted or co-built).
 pub fn registry_inputs(
     filings: &[(crate::period::Period, crate::indicator::Values)],
     ip: &[crate::ip::IpRecord],
     quals: &[crate::qualification::Qualification],
+    institution: crate::indicator::InstitutionLevel,
     on: chrono::NaiveDate,
 ) -> Inputs {
     use crate::ip::{IpClass, LegalStatus};
@@ -627,6 +749,7 @@ pub fn registry_inputs(
         x.sci_staff = people("st_staff");
         x.staff = people("employees");
     }
+    x.institution_level = institution as u8;
     for q in quals.iter().filter(|q| q.valid_on(on)) {
         match q.kind {
             K::HighTech => x.high_tech = true,
@@ -661,6 +784,7 @@ mod tests {
             tech_sme: true,
             srdi: false,
             little_giant: false,
+            institution_level: 0,
         }
     }
 
@@ -677,7 +801,8 @@ mod tests {
                 ("rd", 21),
                 ("talent", 7),
                 ("product", 7),
-                ("enterprise", 8)
+                ("enterprise", 8),
+                ("institution", 0)
             ]
         );
         assert_eq!(e.score, 70);
@@ -863,7 +988,14 @@ mod tests {
             recognized_on: d("2021-12-01"),
             valid_until: Some(d("2024-11-30")),
         }];
-        let x = registry_inputs(&filings, &ips, &quals, d("2023-03-01"));
+        let x = registry_inputs(
+            &filings,
+            &ips,
+            &quals,
+            crate::indicator::InstitutionLevel::Municipal,
+            d("2023-03-01"),
+        );
+        assert_eq!(x.institution_level, 2);
         assert_eq!((x.invention_patents, x.other_ip), (1, 1));
         assert_eq!(x.rd_expense_wan, dec("420"));
         assert_eq!(x.revenue_wan, dec("8000"));
@@ -871,13 +1003,27 @@ mod tests {
         assert_eq!((x.sci_staff, x.staff), (25, 120));
         assert!(x.high_tech && !x.tech_sme);
         // A year later: the 2023 fourth quarter is the latest; the certificate expired.
-        let y = registry_inputs(&filings, &ips, &quals, d("2025-01-01"));
+        let y = registry_inputs(
+            &filings,
+            &ips,
+            &quals,
+            crate::indicator::InstitutionLevel::None,
+            d("2025-01-01"),
+        );
+        assert_eq!(y.institution_level, 0);
         assert_eq!(y.invention_patents, 2);
         assert_eq!(y.rd_expense_wan, dec("0.000001"));
         assert!(!y.high_tech);
         // Nothing filed yet.
         assert_eq!(
-            registry_inputs(&filings, &[], &[], d("2022-06-01")).revenue_wan,
+            registry_inputs(
+                &filings,
+                &[],
+                &[],
+                crate::indicator::InstitutionLevel::None,
+                d("2022-06-01")
+            )
+            .revenue_wan,
             Decimal::ZERO
         );
     }
@@ -902,12 +1048,79 @@ mod tests {
         assert_eq!(line_table("2017"), Some(LineTable::y2017()));
     }
 
+    #[test]
+    fn the_institution_level_scores_by_the_district_points() {
+        let m = Model::default();
+        let t = LineTable::y2023();
+        let mut x = firm();
+        let mut got = Vec::new();
+        for level in 0..=4u8 {
+            x.institution_level = level;
+            let e = evaluate(&m, &t, &x);
+            let item = e.items.iter().find(|i| i.code == "institution").unwrap();
+            assert_eq!(item.max, 10);
+            got.push((item.points, e.score));
+        }
+        // The firm scores 70 without it (B); national lifts it to 80 (A).
+        assert_eq!(got, [(0, 70), (2, 72), (4, 74), (8, 78), (10, 80)]);
+        assert_eq!(evaluate(&m, &t, &x).grade, Some(Grade::A));
+        assert_eq!(
+            evaluate(&m, &t, &x).items.last().unwrap().value,
+            "国家级研发机构"
+        );
+        // A district's own points, named in the pack id and read back from it.
+        let own = Model::with_institution([0, 3, 6, 9]);
+        assert_eq!(own.pack, "KVC-CQ-2023-RD:0,3,6,9");
+        assert_eq!(Model::for_pack(&own.pack), Some(own.clone()));
+        assert_eq!(evaluate(&own, &t, &x).score, 79);
+        assert_eq!(Model::for_pack(PACK_ID), Some(Model::default()));
+        // The first pack has no such item: the same inputs score without it.
+        let first = Model::for_pack(PACK_ID_2023).unwrap();
+        let e = evaluate(&first, &t, &x);
+        assert_eq!(e.score, 70);
+        assert!(e.items.iter().all(|i| i.code != "institution"));
+        assert_eq!(Model::for_pack("KVC-CQ-2023-RD:1,2"), None);
+        assert_eq!(Model::for_pack("other"), None);
+        // Inputs stored before the item existed read as level 0.
+        let mut old = serde_json::to_value(firm()).unwrap();
+        old.as_object_mut().unwrap().remove("institution_level");
+        let back: Inputs = serde_json::from_value(old).unwrap();
+        assert_eq!(back.institution_level, 0);
+        // Settings stored before the item existed take the default points.
+        let mut s = serde_json::to_value(Settings::default()).unwrap();
+        s.as_object_mut().unwrap().remove("institution_points");
+        let s: Settings = serde_json::from_value(s).unwrap();
+        assert_eq!(s.institution_points, INSTITUTION_POINTS);
+        assert_eq!(s.model(), Model::default());
+    }
+
+    #[test]
+    fn institution_points_must_rise_with_the_level_and_stay_small() {
+        for bad in [[4, 2, 8, 10], [2, 4, 8, 21]] {
+            let s = Settings {
+                institution_points: bad,
+                ..Settings::default()
+            };
+            let e = s.validate().unwrap_err();
+            assert_eq!(
+                (e[0].field.as_str(), e[0].code),
+                ("institution_points", "credit_institution_points")
+            );
+        }
+        let s = Settings {
+            institution_points: [0, 0, 0, 0],
+            ..Settings::default()
+        };
+        assert!(s.validate().is_ok());
+    }
+
     proptest! {
         #[test]
         fn more_of_anything_never_lowers_the_score(
             inv in 0u32..10, oth in 0u32..20, rd in 0i64..3000, rev in 1i64..50_000,
             sci in 0u32..200, extra_staff in 0u32..200, prod in 0i64..50_000,
-            bump in 0usize..5,
+            level in 0u8..4, bump in 0usize..6,
+            points in proptest::array::uniform4(0u32..=INSTITUTION_POINTS_MAX),
         ) {
             let x = Inputs {
                 invention_patents: inv,
@@ -917,6 +1130,7 @@ mod tests {
                 sci_staff: sci,
                 staff: sci + extra_staff,
                 new_product_revenue_wan: Decimal::from(prod.min(rev)),
+                institution_level: level,
                 ..Inputs::default()
             };
             let mut y = x.clone();
@@ -925,13 +1139,20 @@ mod tests {
                 1 => y.other_ip += 1,
                 2 => y.rd_expense_wan += Decimal::from(10),
                 3 => { y.sci_staff += 1; y.staff += 1; }
+                4 => y.institution_level += 1,
                 _ => y.high_tech = true,
             }
-            let (m, t) = (Model::default(), LineTable::y2023());
-            let (a, b) = (evaluate(&m, &t, &x), evaluate(&m, &t, &y));
-            prop_assert!(b.score >= a.score);
-            prop_assert!(b.line >= a.line);
-            prop_assert!(a.score <= 100);
+            let mut points = points;
+            points.sort_unstable();
+            let s = Settings { institution_points: points, ..Settings::default() };
+            prop_assert!(s.validate().is_ok());
+            let t = LineTable::y2023();
+            for m in [Model::default(), s.model()] {
+                let (a, b) = (evaluate(&m, &t, &x), evaluate(&m, &t, &y));
+                prop_assert!(b.score >= a.score);
+                prop_assert!(b.line >= a.line);
+                prop_assert!(b.score <= 100);
+            }
         }
 
         #[test]

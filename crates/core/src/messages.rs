@@ -16,7 +16,18 @@ pub fn template(code: &str) -> &'static str {
         "credit_breaker_order" => {
             "熔断阈值设置不当：预警 {warning} 个基点应大于零且不高于暂停 {breaker} 个基点"
         }
+        "credit_institution_points" => {
+            "研发机构得分设置不当（{value}）：应按区县级、市级、省级、国家级逐级不减，且每级不超过 {max} 分"
+        }
         "credit_not_enterprise" => "只能对企业进行知识价值信用评价",
+        "contract_file_empty" => "上传的合同文件“{value}”是空文件",
+        "contract_file_too_large" => "合同文件“{value}”超过 {max_mb} MB，请压缩或拆分后上传",
+        "contract_file_type" => "合同文件“{value}”格式不支持，只接受 PDF、DOCX 或 TXT 文件",
+        "contract_file_content" => {
+            "合同文件“{value}”的内容与其扩展名不符，请上传真实的 PDF 或 DOCX 文件"
+        }
+        "contract_file_not_utf8" => "TXT 合同文件“{value}”不是 UTF-8 编码，请另存为 UTF-8 后上传",
+        "contract_file_none" => "该合同尚未上传合同文件",
         "credit_not_bank" => "所选机构不是合作银行",
         "credit_consent_exists" => "已授权该银行查看信用评价",
         "credit_consent_none" => "尚未授权该银行查看信用评价",

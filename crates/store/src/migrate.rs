@@ -105,6 +105,20 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0013_platform.sql"),
     ),
     (
+        14,
+        "contract_town",
+        concat!(
+            include_str!("../migrations/0014_contract_town.sql"),
+            "\n",
+            include_str!("../migrations/0014_contract_town.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0014_contract_town.sql"),
+            "\n",
+            include_str!("../migrations/0014_contract_town.postgres.sql")
+        ),
+    ),
+    (
         15,
         "line",
         include_str!("../migrations/0015_line.sql"),

@@ -12,20 +12,25 @@
 //! bureau, two overdue without a claim. Loans drawn from 2025Q4 on run two or
 //! three years, so they stay current well past the horizon.
 //!
+//! Evaluations read the enterprise's R&D-institution level from the platform
+//! registry on their day (the demo writes the loans after the platforms), as the
+//! bureau's evaluation does.
+//!
 //! Everything comes from its own random stream (`loans`), so the other demo
 //! records are unchanged.
 
 use super::rng::Rng;
 use super::targets::{self, HORIZON, SNAPSHOT, ymd};
-use crate::ops::credit::{FUND, SCOPE, claim_basis, compute};
+use crate::ops::credit::{Basis, FUND, SCOPE, claim_basis, compute};
 use crate::{AppError, AppResult};
 use chrono::{Months, NaiveDate};
-use kechuang_core::credit::{CompensationRule, LineTable};
+use kechuang_core::credit::{CompensationRule, LineTable, Model};
 use kechuang_core::ids::OrgId;
 use kechuang_core::ledger::{Account, AccountKind, Transaction, TxKind};
 use kechuang_core::loan::{Loan, LoanTerms};
 use kechuang_core::money::FEN_PER_WAN;
 use kechuang_core::org::{OrgKind, Organisation};
+use kechuang_core::platform::{PlatformFact, institution_level};
 use kechuang_store::{
     ClaimRecord, ConsentRecord, CreditEvaluationRecord, Db, DecisionRecord, LadderInput,
     LoanRecord, NewEvent, NewLedgerTx, RepaymentRecord,
@@ -69,17 +74,41 @@ fn table_on(d: NaiveDate) -> LineTable {
     }
 }
 
+/// The platform registry's facts by organisation.
+type Facts = HashMap<OrgId, Vec<PlatformFact>>;
+
+/// Evaluates one enterprise on a day with the default model, the table then in
+/// force and its R&D-institution level on the day.
+fn evaluate_on(
+    input: &LadderInput,
+    facts: &Facts,
+    on: NaiveDate,
+    now: i64,
+) -> AppResult<CreditEvaluationRecord> {
+    let basis = Basis {
+        model: Model::default(),
+        table: table_on(on),
+        validity_days: 365,
+    };
+    let level = facts
+        .get(&input.org.id)
+        .map_or(kechuang_core::indicator::InstitutionLevel::None, |f| {
+            institution_level(f, on)
+        });
+    compute(input, &basis, level, on, ACTOR, now)
+}
+
 /// Picks a borrower for a loan drawn on `start`: the best of forty enterprises
 /// founded a year before, evaluated a few weeks earlier.
 fn borrower(
     rng: &mut Rng,
     inputs: &[LadderInput],
+    facts: &Facts,
     founded: &[Option<NaiveDate>],
     start: NaiveDate,
     now: i64,
 ) -> AppResult<(usize, CreditEvaluationRecord)> {
     let on = start - chrono::TimeDelta::days(rng.between(5, 40));
-    let table = table_on(on);
     for _ in 0..60 {
         let mut best: Option<(usize, CreditEvaluationRecord)> = None;
         for _ in 0..40 {
@@ -87,7 +116,7 @@ fn borrower(
             if founded[i].is_none_or(|f| f + chrono::TimeDelta::days(365) > on) {
                 continue;
             }
-            let e = compute(&inputs[i], &table, 365, on, ACTOR, now)?;
+            let e = evaluate_on(&inputs[i], facts, on, now)?;
             if e.grade.is_some() && best.as_ref().is_none_or(|(_, b)| e.line_fen > b.line_fen) {
                 best = Some((i, e));
             }
@@ -240,6 +269,10 @@ pub(crate) async fn write(
         inputs.extend(tx.ladder_inputs(chunk).await?);
     }
     let founded: Vec<Option<NaiveDate>> = inputs.iter().map(|i| i.org.org.founded_on).collect();
+    let mut facts: Facts = HashMap::new();
+    for (org, f) in tx.platform_facts(None).await? {
+        facts.entry(org).or_default().push(f);
+    }
     let showcase_i = inputs
         .iter()
         .position(|i| &i.org.id == showcase)
@@ -258,15 +291,15 @@ pub(crate) async fn write(
         let (org, eval, bank) = if last_two {
             // The showcase firm borrows from the login bank, so both logins see loans.
             let on = start - chrono::TimeDelta::days(20);
-            let e = compute(&inputs[showcase_i], &table_on(on), 365, on, ACTOR, now)?;
+            let e = evaluate_on(&inputs[showcase_i], &facts, on, now)?;
             if e.grade.is_some() {
                 (showcase_i, e, login_bank)
             } else {
-                let (i, e) = borrower(&mut rng, &inputs, &founded, start, now)?;
+                let (i, e) = borrower(&mut rng, &inputs, &facts, &founded, start, now)?;
                 (i, e, login_bank)
             }
         } else {
-            let (i, e) = borrower(&mut rng, &inputs, &founded, start, now)?;
+            let (i, e) = borrower(&mut rng, &inputs, &facts, &founded, start, now)?;
             (i, e, rng.index(banks.len()))
         };
         let line_units = eval.line_fen / UNIT_FEN;
@@ -489,7 +522,7 @@ pub(crate) async fn write(
     // A few declined applications.
     for _ in 0..15 {
         let start = rng.date_between(ymd(2024, 1, 1), ymd(2026, 6, 30));
-        let (i, e) = borrower(&mut rng, &inputs, &founded, start, now)?;
+        let (i, e) = borrower(&mut rng, &inputs, &facts, &founded, start, now)?;
         let b = rng.index(banks.len());
         tx.insert_credit_evaluation(&e).await?;
         if let std::collections::hash_map::Entry::Vacant(v) = consents.entry((i, b)) {

@@ -386,8 +386,6 @@ pub async fn build(
     tracing::info!(?outcomes, "demo: matchmaking outcome chain");
     events.extend(outcome_events);
     sessions::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
-    let loans = loans::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
-    tracing::info!(?loans, "demo: knowledge-value credit loans");
     let n_policies = policies::write(&mut tx, now).await?;
     tracing::info!(n_policies, "demo: policy library");
     let (contracts, contract_events) = contracts::write(&mut tx, seed, &plan.orgs).await?;
@@ -408,6 +406,9 @@ pub async fn build(
     )
     .await?;
     tracing::info!(?platforms, "demo: innovation platforms");
+    // After the platforms: evaluations read the R&D-institution levels.
+    let loans = loans::write(&mut tx, seed, &plan.orgs, &plan.showcase, now).await?;
+    tracing::info!(?loans, "demo: knowledge-value credit loans");
     let (subsidies, subsidy_events) = subsidies::write(
         &mut tx,
         seed,

@@ -1,9 +1,16 @@
 //! The demo district's special matchmaking sessions (专场对接): three past
-//! sessions (2024–2026) with invited enterprises, universities and institutes,
+//! sessions (2023–2026) with invited enterprises, universities and institutes,
 //! their wishes, a stored schedule from the real scheduler and the projects
-//! signed there — the 2024 "成渝双城协同·融合创新科技成果对接会" with exactly 6
-//! projects signed — and one upcoming session open for requests, to which the
+//! signed there, and one upcoming session open for requests, to which the
 //! demo's enterprise login and 重庆大学 (the research login) are invited.
+//!
+//! The first is the newspaper's April 2023 session: "今年4月，重庆市科技成果进区县
+//! 专项行动铜梁专场暨成渝“双城协同·融合创新”科技成果对接会在铜梁区举行。气体压缩技术
+//! 产学研合作、静脉识别技术在智能安防领域的应用合作等6个产学研合作和科技成果转化项目
+//! 实现了签约。" Exactly 6 projects are signed there, the two the report names
+//! among them (the other four are not named in the source, so their titles are
+//! generated). The day in April is not published; the demo uses 2023-04-21.
+//! Only organisations founded by a session's day are invited to it.
 //!
 //! Drawn from a stream of its own, after the matchmaking board, so it changes
 //! nothing drawn before it.
@@ -32,12 +39,22 @@ struct Plan {
     signed: usize,
     /// Cluster the firms come from first (`None`: any).
     cluster: Option<&'static str>,
+    /// Projects the sources name, signed first: (title, the cluster of the
+    /// enterprise that signs it, preferred when such a firm met a research
+    /// organisation there).
+    named: &'static [(&'static str, &'static str)],
 }
+
+/// The projects the report names for the April 2023 session.
+const APRIL_2023_NAMED: [(&str, &str); 2] = [
+    ("气体压缩技术产学研合作", "高端装备"),
+    ("静脉识别技术在智能安防领域的应用合作", "电子信息"),
+];
 
 const PLANS: [Plan; 4] = [
     Plan {
-        title: "成渝双城协同·融合创新科技成果对接会",
-        date: "2024-06-18",
+        title: "重庆市科技成果进区县专项行动铜梁专场暨成渝“双城协同·融合创新”科技成果对接会",
+        date: "2023-04-21",
         venue: "铜梁区科技创新服务中心",
         status: SessionStatus::Closed,
         firms: 24,
@@ -46,6 +63,7 @@ const PLANS: [Plan; 4] = [
         tables: 14,
         signed: 6,
         cluster: None,
+        named: &APRIL_2023_NAMED,
     },
     Plan {
         title: "新型储能产业产学研专场对接会",
@@ -58,6 +76,7 @@ const PLANS: [Plan; 4] = [
         tables: 8,
         signed: 4,
         cluster: Some("新型储能"),
+        named: &[],
     },
     Plan {
         title: "智能网联新能源汽车零部件技术成果对接会",
@@ -70,6 +89,7 @@ const PLANS: [Plan; 4] = [
         tables: 8,
         signed: 3,
         cluster: Some("智能网联新能源汽车零部件"),
+        named: &[],
     },
     Plan {
         title: "智汇龙乡·铜创未来 2026年冬季科技成果对接会",
@@ -82,6 +102,7 @@ const PLANS: [Plan; 4] = [
         tables: 10,
         signed: 0,
         cluster: None,
+        named: &[],
     },
 ];
 
@@ -119,6 +140,16 @@ pub(crate) async fn write(
         .filter(|(_, o)| matches!(o.kind, OrgKind::University | OrgKind::Institute))
         .collect();
     for plan in &PLANS {
+        let day = kechuang_core::date::from_iso(plan.date).expect("plan dates are valid");
+        // Only organisations that existed on the session's day are invited.
+        let existed = |o: &Organisation| o.founded_on.is_none_or(|f| f <= day);
+        let firms: Vec<&(OrgId, Organisation)> =
+            firms.iter().copied().filter(|(_, o)| existed(o)).collect();
+        let research: Vec<&(OrgId, Organisation)> = research
+            .iter()
+            .copied()
+            .filter(|(_, o)| existed(o))
+            .collect();
         let spec = SessionInput {
             title: plan.title.into(),
             date: plan.date.into(),
@@ -155,6 +186,22 @@ pub(crate) async fn write(
             }
         } else {
             labs.retain(|(_, o)| o.name != RESEARCH_ORG || rng.chance(0.7));
+        }
+        // A firm of each named project's cluster is invited.
+        for (_, c) in plan.named {
+            if chosen.iter().any(|(_, o)| o.cluster.as_deref() == Some(*c)) {
+                continue;
+            }
+            let pool: Vec<_> = firms
+                .iter()
+                .copied()
+                .filter(|(_, o)| o.cluster.as_deref() == Some(*c))
+                .collect();
+            if !pool.is_empty() {
+                let f = pool[rng.index(pool.len())];
+                chosen.pop();
+                chosen.insert(0, f);
+            }
         }
         let everyone: Vec<&(OrgId, Organisation)> =
             chosen.iter().chain(labs.iter()).copied().collect();
@@ -255,7 +302,26 @@ pub(crate) async fn write(
             })
             .collect();
         rng.shuffle(&mut pairs);
-        for (firm, partner) in pairs.into_iter().take(plan.signed) {
+        // The named projects go first, each to a pair whose firm is of its
+        // cluster when there is one; the rest follow in drawn order.
+        let cluster_of = |f: &OrgId| {
+            chosen
+                .iter()
+                .find(|(i, _)| i == f)
+                .and_then(|(_, o)| o.cluster.as_deref())
+        };
+        let mut titled: Vec<(Option<&str>, (OrgId, OrgId))> = Vec::new();
+        for (title, c) in plan.named {
+            let at = pairs
+                .iter()
+                .position(|(f, _)| cluster_of(f) == Some(*c))
+                .unwrap_or(0);
+            if at < pairs.len() {
+                titled.push((Some(*title), pairs.remove(at)));
+            }
+        }
+        titled.extend(pairs.into_iter().map(|p| (None, p)));
+        for (named, (firm, partner)) in titled.into_iter().take(plan.signed) {
             let c = chosen
                 .iter()
                 .find(|(i, _)| *i == firm)
@@ -268,7 +334,7 @@ pub(crate) async fn write(
             let invention = c.inventions[rng.index(c.inventions.len())];
             let kind = ["联合研发", "技术转让", "成果转化", "共建研发中心"][rng.index(4)];
             let signing = Signing {
-                title: format!("{invention}{kind}项目"),
+                title: named.map_or_else(|| format!("{invention}{kind}项目"), str::to_string),
                 enterprise_id: firm.to_string(),
                 partner_id: partner.to_string(),
                 amount: if rng.chance(0.85) {
@@ -281,7 +347,6 @@ pub(crate) async fn write(
             };
             tx.insert_mm_signing(&kechuang_store::new_id(), &id, &signing, now, "demo")
                 .await?;
-            let day = kechuang_core::date::from_iso(plan.date).expect("plan dates are valid");
             crate::ops::sessions::signing_collaboration(tx, &id, day, &signing, now, "demo")
                 .await?;
         }

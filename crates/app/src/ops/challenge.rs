@@ -1476,6 +1476,8 @@ pub struct ReviewerInput {
     pub expert_id: String,
     /// Account (user id).
     pub user_id: String,
+    /// Or the account's login name (the page's form), when `user_id` is empty.
+    pub username: String,
 }
 
 /// The bureau gives a drawn expert's account the right to score.
@@ -1498,7 +1500,16 @@ pub async fn assign_reviewer(
                     .with("value", input.expert_id.trim()),
             )
         })?;
-    let u = input.user_id.trim();
+    let name = input.username.trim();
+    let by_name = if input.user_id.trim().is_empty() && !name.is_empty() {
+        let user = db.user_by_name(name).await?.ok_or_else(|| {
+            AppError::invalid(FieldError::new("username", "not_found").with("value", name))
+        })?;
+        Some(user.id.to_string())
+    } else {
+        None
+    };
+    let u = by_name.as_deref().unwrap_or(input.user_id.trim());
     if u.is_empty() {
         return Err(AppError::invalid(FieldError::new("user_id", "required")));
     }

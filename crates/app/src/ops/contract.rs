@@ -28,10 +28,11 @@ use kechuang_core::org::OrgKind;
 use kechuang_core::role::Role;
 use kechuang_core::subsidy_flow::Calendar;
 use kechuang_store::{
-    ContractChangeRow, ContractFilter, ContractPartyRow, ContractRecord, ContractState,
-    ContractStepRow, ContractTerms, Db, NewContract, StoreError,
+    ContractChangeRow, ContractFileMeta, ContractFilter, ContractPartyRow, ContractRecord,
+    ContractState, ContractStepRow, ContractTerms, Db, NewContract, StoreError,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 /// The registry's region code when the configuration names none (铜梁区).
 pub const DEFAULT_REGION: &str = "500151";
@@ -374,6 +375,12 @@ pub struct ContractDetail {
     pub can_resubmit: bool,
     /// The actor may change or cancel the registration.
     pub can_amend: bool,
+    /// The uploaded contract file, if any.
+    pub file: Option<ContractFileMeta>,
+    /// The actor may upload (or replace) the contract file.
+    pub can_upload: bool,
+    /// The registrar's note of the latest return (what to correct).
+    pub return_note: Option<String>,
 }
 
 /// The answer to a submission.
@@ -820,7 +827,21 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> AppResult<ContractDetail
     };
     let seller = !actor.is_bureau()
         && actor.org_id.as_ref().map(OrgId::as_str) == Some(r.seller_org_id.as_str());
+    let file = db.contract_file(id).await?;
+    let return_note = steps
+        .iter()
+        .rev()
+        .find(|s| s.step == "return")
+        .and_then(|s| s.note.clone());
     Ok(ContractDetail {
+        file,
+        can_upload: actor.is_bureau()
+            || (seller
+                && matches!(
+                    r.status,
+                    Status::Submitted | Status::Accepted | Status::Returned
+                )),
+        return_note,
         can_review: actor.is_bureau() && matches!(r.status, Status::Submitted | Status::Accepted),
         can_withdraw: seller
             && matches!(
@@ -1228,6 +1249,74 @@ pub async fn resubmit_on(
     .await?;
     db.commit().await?;
     Ok(v)
+}
+
+/// The seller (before registration: submitted, accepted or returned) or a
+/// registrar uploads the contract text as a file (PDF, DOCX or TXT, at most
+/// 10 MB), replacing an earlier upload; a TXT file's text is kept for search.
+pub async fn upload_file(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<ContractFileMeta> {
+    let mut db = app.store.begin().await?;
+    let r = visible(&mut db, actor, id).await?;
+    let allowed = match who(actor, &r)? {
+        Who::Seller => matches!(
+            r.status,
+            Status::Submitted | Status::Accepted | Status::Returned
+        ),
+        Who::Registrar | Who::Admin => true,
+    };
+    if !allowed {
+        return Err(AppError::invalid(
+            FieldError::new("file", "contract_step_not_allowed").with("status", r.status.label()),
+        ));
+    }
+    let (kind, text) = rules::check_file(file_name, bytes)?;
+    let name: String = file_name
+        .trim()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let m = ContractFileMeta {
+        contract_id: id.to_string(),
+        file_name: name,
+        media_type: kind.media_type().to_string(),
+        size_bytes: bytes.len() as i64,
+        sha256: Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        uploaded_by: actor.tag(),
+        created_at: app.now(),
+    };
+    db.put_contract_file(&m, text.as_deref(), bytes).await?;
+    db.append_event(
+        &actor.tag(),
+        "contract",
+        id,
+        "contract.file_uploaded",
+        &json!({"file_name": m.file_name, "media_type": m.media_type,
+                "size_bytes": m.size_bytes, "sha256": m.sha256}),
+    )
+    .await?;
+    db.commit().await?;
+    Ok(m)
+}
+
+/// The uploaded contract file with its bytes (the parties and registrars).
+pub async fn file(app: &App, actor: &Actor, id: &str) -> AppResult<(ContractFileMeta, Vec<u8>)> {
+    let mut db = app.store.read().await?;
+    visible(&mut db, actor, id).await?;
+    db.contract_file_content(id)
+        .await?
+        .ok_or_else(|| AppError::invalid(FieldError::new("file", "contract_file_none")))
 }
 
 /// 变更登记 of a registered contract (bureau staff).

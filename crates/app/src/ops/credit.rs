@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use kechuang_core::FieldError;
 use kechuang_core::credit::{self, Breaker, Inputs, Model, Settings};
 use kechuang_core::ids::OrgId;
+use kechuang_core::indicator::InstitutionLevel;
 use kechuang_core::loan::{Loan, LoanStatus, LoanTerms};
 use kechuang_core::money::Money;
 use kechuang_core::org::OrgKind;
@@ -504,18 +505,43 @@ pub async fn set_settings(app: &App, actor: &Actor, s: &Settings) -> AppResult<S
 
 // ---------------------------------------------------------------- evaluations
 
-/// Computes an evaluation of a registry enterprise on a date with the default
-/// model and a line table: the record to store (inputs and items as JSON).
+/// What an evaluation is computed with: the model (the district's 研发机构
+/// points), the line table and the validity.
+pub(crate) struct Basis {
+    /// The scoring model.
+    pub model: Model,
+    /// The line table.
+    pub table: credit::LineTable,
+    /// Days an evaluation is valid.
+    pub validity_days: u32,
+}
+
+impl Basis {
+    /// From the district's settings.
+    pub(crate) fn of(s: &Settings) -> Basis {
+        Basis {
+            model: s.model(),
+            table: s.table(),
+            validity_days: s.validity_days,
+        }
+    }
+}
+
+/// Computes an evaluation of a registry enterprise on a date: the record to store
+/// (inputs and items as JSON). `level`: the enterprise's R&D-institution level
+/// on the date from the platform registry
+/// (`ops::platform::institution_levels_in`).
 pub(crate) fn compute(
     input: &LadderInput,
-    table: &credit::LineTable,
-    validity_days: u32,
+    basis: &Basis,
+    level: InstitutionLevel,
     on: NaiveDate,
     by: &str,
     now: i64,
 ) -> AppResult<CreditEvaluationRecord> {
-    let x = credit::registry_inputs(&input.filings, &input.ip, &input.qualifications, on);
-    let e = credit::evaluate(&Model::default(), table, &x);
+    let (table, validity_days) = (&basis.table, basis.validity_days);
+    let x = credit::registry_inputs(&input.filings, &input.ip, &input.qualifications, level, on);
+    let e = credit::evaluate(&basis.model, table, &x);
     Ok(CreditEvaluationRecord {
         id: kechuang_store::new_id(),
         org_id: input.org.id.clone(),
@@ -559,7 +585,9 @@ pub fn reproduce(r: &CreditEvaluationRecord) -> AppResult<credit::Evaluation> {
     let x: Inputs = serde_json::from_str(&r.inputs).map_err(|e| AppError::Internal(e.into()))?;
     let table = credit::line_table(&r.line_table)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("line table {}", r.line_table)))?;
-    Ok(credit::evaluate(&Model::default(), &table, &x))
+    let model = Model::for_pack(&r.pack)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("credit pack {}", r.pack)))?;
+    Ok(credit::evaluate(&model, &table, &x))
 }
 
 /// The bureau evaluates one enterprise (on `on`, default today) with the active
@@ -583,10 +611,18 @@ pub async fn evaluate(
     let settings = load_settings(&mut tx).await?;
     let inputs = tx.ladder_inputs(std::slice::from_ref(org_id)).await?;
     let input = inputs.first().ok_or(AppError::NotFound)?;
+    let level = crate::ops::platform::institution_levels_in(
+        &mut tx,
+        Some(std::slice::from_ref(org_id)),
+        on,
+    )
+    .await?
+    .remove(org_id)
+    .unwrap_or(InstitutionLevel::None);
     let r = compute(
         input,
-        &settings.table(),
-        settings.validity_days,
+        &Basis::of(&settings),
+        level,
         on,
         &actor.tag(),
         app.now(),
@@ -603,7 +639,7 @@ pub async fn evaluate(
 pub async fn evaluate_all(app: &App, actor: &Actor, on: NaiveDate) -> AppResult<usize> {
     actor.require_admin()?;
     let settings = settings(app).await?;
-    let table = settings.table();
+    let basis = Basis::of(&settings);
     let mut after = String::new();
     let mut done = 0;
     loop {
@@ -614,12 +650,16 @@ pub async fn evaluate_all(app: &App, actor: &Actor, on: NaiveDate) -> AppResult<
         };
         after = last.to_string();
         let inputs = tx.ladder_inputs(&ids).await?;
+        let levels = crate::ops::platform::institution_levels_in(&mut tx, Some(&ids), on).await?;
         let mut events = Vec::with_capacity(inputs.len());
         for input in &inputs {
             let r = compute(
                 input,
-                &table,
-                settings.validity_days,
+                &basis,
+                levels
+                    .get(&input.org.id)
+                    .copied()
+                    .unwrap_or(InstitutionLevel::None),
                 on,
                 &actor.tag(),
                 app.now(),

@@ -45,6 +45,10 @@ fn date_of(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDa
 async fn institute_for_write(db: &mut Db, actor: &Actor, id: &str) -> AppResult<()> {
     actor.require_admin()?;
     let p = db.platform(id).await?.ok_or(AppError::NotFound)?;
+    // A town-scoped administrator writes only institutes located in its towns.
+    if !actor.in_scope(p.data.town.as_deref()) {
+        return Err(AppError::NotFound);
+    }
     if !is_institute_kind(p.data.kind) {
         return Err(FieldError::new("platform_id", "platform_not_institute").into());
     }

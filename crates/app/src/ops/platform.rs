@@ -415,7 +415,8 @@ impl PlatformView {
 /// public view, `None` nothing (404).
 pub(crate) fn access(actor: &Actor, r: &PlatformRow, partners: &[PartnerRow]) -> Option<bool> {
     if actor.is_bureau() {
-        return Some(true);
+        // A town-scoped bureau user sees only the platforms located in its towns.
+        return actor.in_scope(r.data.town.as_deref()).then_some(true);
     }
     if let Some(org) = &actor.org_id
         && (r.data.host_org_id == *org || partners.iter().any(|p| p.org_id.as_ref() == Some(org)))
@@ -544,6 +545,9 @@ fn filter_of(actor: &Actor, q: &ListQuery) -> AppResult<PlatformFilter> {
         offset: (page - 1) * per_page,
         ..PlatformFilter::default()
     };
+    if actor.is_bureau() {
+        f.towns.clone_from(&actor.towns);
+    }
     if q.mine || !actor.is_bureau() {
         match (&actor.org_id, q.mine) {
             (Some(org), true) => f.org = Some(org.clone()),
@@ -718,12 +722,25 @@ async fn touch_orgs(
     Ok(())
 }
 
+/// A town-scoped bureau user writes only platforms located in its towns.
+fn in_scope(actor: &Actor, data: &PlatformData) -> AppResult<()> {
+    if actor.in_scope(data.town.as_deref()) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            FieldError::new("town", "town_scope")
+                .with("value", data.town.clone().unwrap_or_default()),
+        ))
+    }
+}
+
 /// Creates a platform (a bureau administrator).
 pub async fn create(app: &App, actor: &Actor, input: &PlatformInput) -> AppResult<PlatformView> {
     actor.require_admin()?;
     let (mut data, mut partners) = input.parse()?;
     let mut tx = app.store.begin().await?;
     complete(&mut tx, None, &mut data, &mut partners).await?;
+    in_scope(actor, &data)?;
     let id = kechuang_store::new_id();
     tx.insert_platform(&id, &data, &partners, app.now())
         .await
@@ -754,10 +771,14 @@ pub async fn update(
     let (mut data, mut partners) = input.parse()?;
     let mut tx = app.store.begin().await?;
     let old = tx.platform(id).await?.ok_or(AppError::NotFound)?;
+    if !actor.in_scope(old.data.town.as_deref()) {
+        return Err(AppError::NotFound);
+    }
     if old.data.status != data.status && !old.data.status.may_become(data.status) {
         return Err(status_refused(old.data.status, data.status).into());
     }
     complete(&mut tx, Some(id), &mut data, &mut partners).await?;
+    in_scope(actor, &data)?;
     tx.update_platform(id, &data, &partners, app.now())
         .await
         .map_err(conflict_of)?;

@@ -1091,6 +1091,7 @@ store_test!(
             &ReviewerInput {
                 expert_id: panel[0].expert_id.clone(),
                 user_id: "u-reviewer".into(),
+                ..Default::default()
             },
         )
         .await

@@ -807,6 +807,51 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     .await
     .unwrap();
     assert_eq!(s.total.amount.fen, 200 * WAN);
+    // Every figure of the scoped page comes from the per-town day sums: the
+    // 南城街道 contract alone, in every dimension.
+    assert_eq!((s.total.count, s.total.tech.fen), (1, 180 * WAN));
+    let row = |v: &[contract_stats::SumRow]| -> Vec<(String, i64, i64)> {
+        v.iter()
+            .map(|r| (r.key.clone(), r.count, r.amount.fen / WAN))
+            .collect()
+    };
+    assert_eq!(row(&s.by_category), [("transfer".to_string(), 1, 200)]);
+    assert_eq!(row(&s.by_seller_type), [("enterprise".to_string(), 1, 200)]);
+    assert_eq!(row(&s.by_buyer_type).len(), 1);
+    assert_eq!(s.by_town.len(), 1);
+    assert_eq!(s.by_town[0].label, "南城街道");
+    assert_eq!(s.by_field.len(), 1);
+    assert_eq!(s.by_field[0].label, "先进制造与自动化");
+    assert_eq!(s.by_subtype.len(), 1);
+    assert_eq!(
+        s.by_month
+            .iter()
+            .map(|r| r.key.as_str())
+            .collect::<Vec<_>>(),
+        ["2023-08"]
+    );
+    assert_eq!(s.ytd.amount.fen, 200 * WAN);
+    assert_eq!(s.ytd.last_year_amount.fen, 0);
+    // Scoped to both towns: the district's figures exactly.
+    let both = bureau(Role::BureauReviewer, Some(vec!["南城街道", "巴川街道"]));
+    let q = StatsQuery {
+        from: "2022-01".into(),
+        to: "2023-12".into(),
+    };
+    let a = contract_stats::statistics(&w.app, &both, &q).await.unwrap();
+    let b = contract_stats::statistics(&w.app, &w.reviewer, &q)
+        .await
+        .unwrap();
+    assert_eq!(row(&a.by_year), row(&b.by_year));
+    assert_eq!(row(&a.by_category), row(&b.by_category));
+    assert_eq!(row(&a.by_field), row(&b.by_field));
+    assert_eq!(row(&a.by_month), row(&b.by_month));
+    assert_eq!(a.ytd.projection.fen, b.ytd.projection.fen);
+    // A user scoped to a town without contracts sees nothing.
+    let none = bureau(Role::BureauReviewer, Some(vec!["安居镇"]));
+    let n = contract_stats::statistics(&w.app, &none, &q).await.unwrap();
+    assert_eq!((n.total.count, n.total.amount.fen), (0, 0));
+    assert!(n.by_town.is_empty() && n.by_category.is_empty());
     // The district report: registered in the range, by registration date.
     let range = kechuang_app::ops::report::parse_range("2023-01", "2023-09").unwrap();
     let r = kechuang_app::ops::report::district(&w.app, &Actor::cli(), &range)
@@ -890,6 +935,21 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     .await
     .unwrap();
     assert_eq!((s.total.count, s.total.amount.fen), (1, 310 * WAN));
+    // The per-town sums moved with the change and the cancellation.
+    let q = StatsQuery {
+        from: "2023-01".into(),
+        to: "2023-09".into(),
+    };
+    let nan = bureau(Role::BureauReviewer, Some(vec!["南城街道"]));
+    let s = contract_stats::statistics(&w.app, &nan, &q).await.unwrap();
+    assert_eq!((s.total.count, s.total.amount.fen), (0, 0));
+    assert!(s.by_category.is_empty());
+    let ba = bureau(Role::BureauReviewer, Some(vec!["巴川街道"]));
+    let s = contract_stats::statistics(&w.app, &ba, &q).await.unwrap();
+    assert_eq!(
+        (s.total.count, s.total.amount.fen, s.total.tech.fen),
+        (1, 310 * WAN, 310 * WAN)
+    );
 });
 
 store_test!(
@@ -1060,5 +1120,127 @@ store_test!(
             err(&e),
             ("collaboration_id".into(), "contract_collab_other_org")
         );
+    }
+);
+
+store_test!(
+    contract_files_are_checked_stored_downloadable_by_parties_and_searchable,
+    |store| {
+        let w = world(&store).await;
+        let app = &w.app;
+        let id = contract::submit_on(
+            app,
+            &w.seller,
+            &input(&w.uni, &w.firm, 80, "正文"),
+            d("2023-03-01"),
+        )
+        .await
+        .unwrap()
+        .contract
+        .id;
+        let before = events(&store).await;
+        // Bad files: a clear error naming the field, nothing stored.
+        for (name, bytes, code) in [
+            ("合同.exe", b"MZ".to_vec(), "contract_file_type"),
+            ("合同.pdf", b"hello".to_vec(), "contract_file_content"),
+            ("合同.txt", Vec::new(), "contract_file_empty"),
+            (
+                "合同.txt",
+                vec![b'a'; kechuang_core::contract::MAX_FILE_BYTES + 1],
+                "contract_file_too_large",
+            ),
+        ] {
+            let e = contract::upload_file(app, &w.seller, &id, name, &bytes)
+                .await
+                .unwrap_err();
+            assert_eq!(err(&e), ("file".to_string(), code), "{name}");
+        }
+        assert_eq!(events(&store).await, before);
+        assert!(
+            contract::get(app, &w.seller, &id)
+                .await
+                .unwrap()
+                .file
+                .is_none()
+        );
+        let e = contract::file(app, &w.seller, &id).await.unwrap_err();
+        assert_eq!(err(&e), ("file".to_string(), "contract_file_none"));
+        // A TXT upload: stored, its text searchable.
+        let text = "甲方委托乙方开发钠离子储能电池管理算法。";
+        let m = contract::upload_file(app, &w.seller, &id, "C:\\docs\\合同.txt", text.as_bytes())
+            .await
+            .unwrap();
+        assert_eq!(m.file_name, "合同.txt");
+        assert_eq!(m.size_bytes, text.len() as i64);
+        assert_eq!(events(&store).await, before + 1);
+        let found = contract::list(
+            app,
+            &w.reviewer,
+            &ListQuery {
+                q: "钠离子储能".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.total, 1);
+        // The buyer (a party) and the registrar download it; a stranger cannot.
+        let buyer = enterprise_user(&w.firm.id);
+        let (meta, bytes) = contract::file(app, &buyer, &id).await.unwrap();
+        assert_eq!(bytes, text.as_bytes());
+        assert_eq!(meta.media_type, "text/plain; charset=utf-8");
+        assert_eq!(
+            contract::file(app, &w.reviewer, &id).await.unwrap().1,
+            text.as_bytes()
+        );
+        let stranger = enterprise_user(&w.other.id);
+        assert!(matches!(
+            contract::file(app, &stranger, &id).await.unwrap_err(),
+            AppError::NotFound
+        ));
+        // The buyer may not upload; a PDF replaces the TXT (no longer searched).
+        assert!(matches!(
+            contract::upload_file(app, &buyer, &id, "a.pdf", b"%PDF-1.4").await,
+            Err(AppError::Forbidden)
+        ));
+        contract::upload_file(app, &w.seller, &id, "合同.pdf", b"%PDF-1.4 x")
+            .await
+            .unwrap();
+        let (meta, bytes) = contract::file(app, &buyer, &id).await.unwrap();
+        assert_eq!(
+            (meta.media_type.as_str(), bytes.len()),
+            ("application/pdf", 10)
+        );
+        let found = contract::list(
+            app,
+            &w.reviewer,
+            &ListQuery {
+                q: "钠离子储能".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.total, 0);
+        // Returned: the detail carries the registrar's note for the correction form.
+        contract::step_on(app, &w.reviewer, &id, &step("accept"), d("2023-03-02"))
+            .await
+            .unwrap();
+        contract::step_on(
+            app,
+            &w.reviewer,
+            &id,
+            &StepInput {
+                step: "return".into(),
+                note: "请补充买方签章页".into(),
+                ..Default::default()
+            },
+            d("2023-03-03"),
+        )
+        .await
+        .unwrap();
+        let dt = contract::get(app, &w.seller, &id).await.unwrap();
+        assert!(dt.can_resubmit && dt.can_upload);
+        assert_eq!(dt.return_note.as_deref(), Some("请补充买方签章页"));
     }
 );

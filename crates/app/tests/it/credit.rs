@@ -145,8 +145,13 @@ store_test!(
         assert_eq!(e.inputs.other_ip, 5);
         assert_eq!((e.score, e.grade.as_deref()), (35, Some("D")));
         assert_eq!(e.line.wan, "160");
-        assert_eq!(e.items.len(), 5);
+        assert_eq!(e.items.len(), 6);
         assert_eq!(e.items[0].label, "知识产权");
+        assert_eq!(
+            (e.items[5].code.as_str(), e.items[5].points, e.items[5].max),
+            ("institution", 0, 10),
+            "no platform yet"
+        );
         assert!(
             e.items[0].value.contains("发明专利 5 件"),
             "{:?}",
@@ -178,12 +183,76 @@ store_test!(
             credit::evaluate(&w.app, &enterprise_user(&w.a), &w.a, None).await,
             Err(AppError::Forbidden)
         ));
-        // The batch evaluates every enterprise.
         drop(db);
+        // A national key laboratory hosted by the enterprise feeds its 研发机构 item.
+        use kechuang_app::ops::platform::{self, PlatformInput};
+        platform::create(
+            &w.app,
+            &admin(),
+            &PlatformInput {
+                name: "测试国家重点实验室".into(),
+                kind: "key_laboratory".into(),
+                level: "national".into(),
+                host_org_id: w.a.to_string(),
+                status: "accredited".into(),
+                approved_on: "2020-01-01".into(),
+                accredited_on: "2020-06-30".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let e2 = credit::evaluate(&w.app, &admin(), &w.a, None)
+            .await
+            .unwrap();
+        assert_eq!(e2.inputs.institution_level, 4);
+        assert_eq!((e2.items[5].points, e2.score), (10, 45));
+        assert_eq!(e2.items[5].value, "国家级研发机构");
+        // The district sets its own points: the grade and line follow, the pack
+        // names the points and the stored evaluation reproduces.
+        let s = Settings {
+            institution_points: [2, 4, 8, 20],
+            ..Settings::default()
+        };
+        credit::set_settings(&w.app, &admin(), &s).await.unwrap();
+        let e3 = credit::evaluate(&w.app, &admin(), &w.a, None)
+            .await
+            .unwrap();
+        assert_eq!((e3.score, e3.grade.as_deref()), (55, Some("C")));
+        assert_eq!(e3.line.wan, "300");
+        assert_eq!(e3.pack, "KVC-CQ-2023-RD:2,4,8,20");
+        let mut db = store.read().await.unwrap();
+        let r3 = db.credit_evaluation(&e3.id).await.unwrap().unwrap();
+        drop(db);
+        let again = credit::reproduce(&r3).unwrap();
+        assert_eq!((again.score, again.line.fen()), (55, r3.line_fen));
+        // Bad points: named field, nothing changed.
+        let bad = Settings {
+            institution_points: [8, 4, 2, 1],
+            ..Settings::default()
+        };
+        let err = credit::set_settings(&w.app, &admin(), &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            field_codes(&err),
+            [(
+                "institution_points".to_string(),
+                "credit_institution_points"
+            )]
+        );
+        assert_eq!(
+            credit::settings(&w.app).await.unwrap().institution_points,
+            [2, 4, 8, 20]
+        );
+        // The batch evaluates every enterprise, with their levels.
         let n = credit::evaluate_all(&w.app, &Actor::cli(), w.app.today())
             .await
             .unwrap();
         assert_eq!(n, 2);
+        let latest = credit::evaluations(&w.app, &admin()).await.unwrap();
+        let a = latest.iter().find(|v| v.org_id == w.a.as_str()).unwrap();
+        assert_eq!((a.inputs.institution_level, a.score), (4, 55));
         assert_eq!(
             credit::evaluations(&w.app, &admin()).await.unwrap().len(),
             2

@@ -600,9 +600,10 @@ async fn the_same_seed_gives_the_same_district_and_another_seed_other_names_with
     assert_published_figures(&report_figures(&app_c).await);
 }
 
-/// Past sessions with stored schedules and signings, the 2024 one with exactly
-/// 6 projects signed, and an upcoming one open for requests that the demo's
-/// enterprise login is invited to.
+/// Past sessions with stored schedules and signings — the newspaper's April 2023
+/// session with exactly 6 projects signed, the two it names among them, and only
+/// firms that existed by then invited — and an upcoming one open for requests
+/// that the demo's enterprise login is invited to.
 async fn assert_the_sessions(app: &App) {
     use kechuang_app::ops::sessions as ss;
     let admin = bureau(Role::BureauAdmin, None);
@@ -610,21 +611,78 @@ async fn assert_the_sessions(app: &App) {
     assert_eq!(all.len(), 4);
     let cy = all
         .iter()
-        .find(|s| s.spec.title == "成渝双城协同·融合创新科技成果对接会")
+        .find(|s| {
+            s.spec
+                .title
+                .contains("成渝“双城协同·融合创新”科技成果对接会")
+        })
         .unwrap();
+    assert!(
+        cy.spec
+            .title
+            .starts_with("重庆市科技成果进区县专项行动铜梁专场")
+    );
+    let april = chrono::NaiveDate::from_ymd_opt(2023, 4, 1).unwrap();
+    let may = chrono::NaiveDate::from_ymd_opt(2023, 5, 1).unwrap();
+    assert!(
+        april <= cy.spec.date && cy.spec.date < may,
+        "{}",
+        cy.spec.date
+    );
     assert_eq!(cy.signings, 6);
     assert_eq!(cy.status.code, "closed");
     assert!(cy.meetings >= 20, "{}", cy.meetings);
     let d = ss::detail(app, &admin, &cy.id).await.unwrap();
-    let f = d.figures.unwrap();
+    let f = d.figures.as_ref().unwrap();
     assert!(f.placed_requested <= f.upper_bound && f.placed_requested > 0);
-    // Every project signed at a session is a collaboration of the chain, once.
-    let signed: i64 = all.iter().map(|s| s.signings).sum();
+    let titles: Vec<&str> = d.signings.iter().map(|s| s.title.as_str()).collect();
+    for named in [
+        "气体压缩技术产学研合作",
+        "静脉识别技术在智能安防领域的应用合作",
+    ] {
+        assert_eq!(
+            titles.iter().filter(|t| **t == named).count(),
+            1,
+            "{titles:?}"
+        );
+    }
+    // Every invited organisation existed on the session's day.
+    let mut db = app.store.read().await.unwrap();
+    for p in &d.participants {
+        let org = db
+            .organisation(&kechuang_core::ids::OrgId(p.org_id.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            org.org.founded_on.is_none_or(|f| f <= cy.spec.date),
+            "{} founded {:?}",
+            p.org_name,
+            org.org.founded_on
+        );
+    }
+    drop(db);
+    // Every project signed at a session is a collaboration of the chain, once:
+    // the three years to the horizon (from 2023-10) hold the later sessions'
+    // signings, the 2023 report range (Jan–Oct) the April session's six.
     let on = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
     let f = kechuang_app::ops::outcome::funnel(app, &admin, on, on)
         .await
         .unwrap();
-    assert_eq!(f.three_years.collaborations_from_sessions as i64, signed);
+    let window_from = f.three_years.from.unwrap();
+    let in_window: i64 = all
+        .iter()
+        .filter(|s| window_from <= s.spec.date && s.spec.date <= on)
+        .map(|s| s.signings)
+        .sum();
+    assert!(in_window > 0 && cy.spec.date < window_from);
+    assert_eq!(f.three_years.collaborations_from_sessions as i64, in_window);
+    let jan = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    let oct = chrono::NaiveDate::from_ymd_opt(2023, 10, 31).unwrap();
+    let f = kechuang_app::ops::outcome::funnel(app, &admin, jan, oct)
+        .await
+        .unwrap();
+    assert_eq!(f.chain.collaborations_from_sessions, 6);
     let open = all.iter().find(|s| s.status.code == "open").unwrap();
     assert_eq!(open.meetings, 0);
     let mut db = app.store.read().await.unwrap();

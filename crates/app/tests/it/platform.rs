@@ -1140,3 +1140,130 @@ store_test!(
         assert!(md.contains("全区已建成各类创新平台4个（国家级1个、省级2个、市级1个），各研究院累计孵化硬科技项目2个。"), "{md}");
     }
 );
+
+store_test!(
+    a_town_scoped_bureau_user_sees_and_writes_only_its_towns_platforms_and_institutes,
+    |store| {
+        let app = app(&store);
+        let f = fixture(&app).await;
+        // One platform in 巴川街道 (host a), an institute in 东城街道 (host b).
+        let lab = platform::create(
+            &app,
+            &f.admin,
+            &input(
+                "巴川测试工程中心",
+                "engineering_centre",
+                "municipal",
+                &f.a,
+                "accredited",
+                "2020-01-01",
+                "2020-06-30",
+                "",
+            ),
+        )
+        .await
+        .unwrap();
+        let inst = platform::create(
+            &app,
+            &f.admin,
+            &input(
+                "东城测试产业技术研究院",
+                "industry_institute",
+                "below_municipal",
+                &f.b,
+                "accredited",
+                "2021-01-01",
+                "2021-06-30",
+                "",
+            ),
+        )
+        .await
+        .unwrap();
+        institute::add_project(
+            &app,
+            &f.admin,
+            &inst.id,
+            &ProjectInput {
+                name: "东城孵化项目".into(),
+                field: "新材料".into(),
+                started_on: "2022-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let staff = bureau(Role::BureauReviewer, Some(vec!["巴川街道"]));
+        let all = ListQuery::default();
+        let l = platform::list(&app, &staff, &all).await.unwrap();
+        assert_eq!(l.total, 1);
+        assert_eq!(l.items[0].id, lab.id);
+        assert_eq!(l.counts.iter().map(|c| c.count).sum::<i64>(), 1);
+        assert_eq!(
+            platform::list(&app, &f.admin, &all).await.unwrap().total,
+            2,
+            "an unscoped user sees both"
+        );
+        // The other town's platform, its institute view and incubated projects: 404.
+        assert!(matches!(
+            platform::detail(&app, &staff, &inst.id).await.unwrap_err(),
+            AppError::NotFound
+        ));
+        assert!(matches!(
+            institute::institute(&app, &staff, &inst.id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        ));
+        assert_eq!(
+            institute::institute(&app, &f.admin, &inst.id)
+                .await
+                .unwrap()
+                .projects_total,
+            1
+        );
+        assert_eq!(
+            platform::detail(&app, &staff, &lab.id).await.unwrap().id,
+            lab.id
+        );
+        // A scoped administrator writes only in its towns; nothing changes otherwise.
+        let scoped_admin = bureau(Role::BureauAdmin, Some(vec!["巴川街道"]));
+        let before = events(&app).await;
+        let e = platform::create(
+            &app,
+            &scoped_admin,
+            &input(
+                "东城另一中心",
+                "enterprise_tech_centre",
+                "below_municipal",
+                &f.b,
+                "",
+                "2023-01-01",
+                "",
+                "",
+            ),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(fields(&e), [("town".to_string(), "town_scope")]);
+        assert!(matches!(
+            institute::add_project(
+                &app,
+                &scoped_admin,
+                &inst.id,
+                &ProjectInput {
+                    name: "越权项目".into(),
+                    field: "新材料".into(),
+                    started_on: "2022-01-01".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err(),
+            AppError::NotFound
+        ));
+        assert_eq!(events(&app).await, before);
+        // Scoped to a town without platforms: an empty list.
+        let none = bureau(Role::BureauReviewer, Some(vec!["安居镇"]));
+        assert_eq!(platform::list(&app, &none, &all).await.unwrap().total, 0);
+    }
+);

@@ -5,8 +5,8 @@
 //! The statistics read registered contracts by registration date from the
 //! per-day sums `contract_day_sum`, which [`Db::insert_contracts`],
 //! [`Db::set_contract_state`] and [`Db::set_contract_terms`] keep in the same
-//! transaction (minus the old values, plus the new); a town-scoped reader sums
-//! the contracts through the covering index `contract_stats_idx` instead.
+//! transaction (minus the old values, plus the new); a town-scoped reader reads
+//! the same sums kept per town (`contract_town_day_sum`, migration 0014).
 
 use super::{parse_date, parse_opt_date};
 use crate::{Db, Result, StoreError, with_conn};
@@ -304,18 +304,23 @@ pub enum ContractDim {
     Town,
 }
 
-impl ContractDim {
-    fn expr(self) -> &'static str {
-        match self {
-            ContractDim::Month => "substr(registered_on, 1, 7)",
-            ContractDim::Category => "category",
-            ContractDim::Subtype => "subtype",
-            ContractDim::Field => "field",
-            ContractDim::SellerType => "seller_type",
-            ContractDim::BuyerType => "buyer_type",
-            ContractDim::Town => "COALESCE(town, '')",
-        }
-    }
+/// The uploaded contract text's description (without its bytes).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct ContractFileMeta {
+    /// The contract.
+    pub contract_id: String,
+    /// File name as uploaded.
+    pub file_name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size.
+    pub size_bytes: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Who uploaded it (event-log tag).
+    pub uploaded_by: String,
+    /// Unix µs.
+    pub created_at: i64,
 }
 
 /// One group of the statistics.
@@ -344,7 +349,22 @@ type ChangeTuple = (
 );
 
 /// Day sums to add: `(dim, day, key) -> (n, amount_fen, tech_fen)`.
-type Deltas = std::collections::BTreeMap<(&'static str, String, String), (i64, i64, i64)>;
+/// Changes to the day sums: district-wide by (dim, day, key), and per town by
+/// (town, dim, day, key) for every dim but the town itself.
+#[derive(Default)]
+struct Deltas {
+    district: std::collections::BTreeMap<(&'static str, String, String), Sums>,
+    town: std::collections::BTreeMap<(String, &'static str, String, String), Sums>,
+}
+
+/// (contracts, amount fen, technology transaction fen).
+type Sums = (i64, i64, i64);
+
+impl Deltas {
+    fn new() -> Deltas {
+        Deltas::default()
+    }
+}
 
 /// Adds a registered contract's values (times `sign`) to the day sums.
 fn add_deltas(d: &mut Deltas, r: &ContractRecord, sign: i64) {
@@ -360,8 +380,21 @@ fn add_deltas(d: &mut Deltas, r: &ContractRecord, sign: i64) {
         ("buyer_type", r.buyer_type.as_str().to_string()),
         ("town", r.town.clone().unwrap_or_default()),
     ];
+    let town = r.town.clone().unwrap_or_default();
     for (dim, key) in keys {
-        let e = d.entry((dim, day.clone(), key)).or_insert((0, 0, 0));
+        if dim != "town" {
+            let e = d
+                .town
+                .entry((town.clone(), dim, day.clone(), key.clone()))
+                .or_insert((0, 0, 0));
+            e.0 += sign;
+            e.1 += sign * r.amount_fen;
+            e.2 += sign * r.tech_verified_fen;
+        }
+        let e = d
+            .district
+            .entry((dim, day.clone(), key))
+            .or_insert((0, 0, 0));
         e.0 += sign;
         e.1 += sign * r.amount_fen;
         e.2 += sign * r.tech_verified_fen;
@@ -607,7 +640,28 @@ impl Db {
     }
 
     async fn apply_day_sums(&mut self, d: &Deltas) -> Result<()> {
-        let rows: Vec<_> = d.iter().filter(|(_, v)| **v != (0, 0, 0)).collect();
+        let rows: Vec<_> = d.town.iter().filter(|(_, v)| **v != (0, 0, 0)).collect();
+        for chunk in rows.chunks(800) {
+            let sql = format!(
+                "INSERT INTO contract_town_day_sum (town, dim, day, key, n, amount_fen, tech_fen) VALUES {} \
+                 ON CONFLICT (town, dim, day, key) DO UPDATE SET n = contract_town_day_sum.n + excluded.n, \
+                 amount_fen = contract_town_day_sum.amount_fen + excluded.amount_fen, \
+                 tech_fen = contract_town_day_sum.tech_fen + excluded.tech_fen",
+                self.backend().values_tuples(chunk.len(), 7)
+            );
+            with_conn!(self, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for ((town, dim, day, key), (n, a, t)) in chunk {
+                    q = q.bind(town.clone()).bind(*dim).bind(day.clone()).bind(key.clone()).bind(*n).bind(*a).bind(*t);
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        let rows: Vec<_> = d
+            .district
+            .iter()
+            .filter(|(_, v)| **v != (0, 0, 0))
+            .collect();
         for chunk in rows.chunks(1000) {
             let sql = format!(
                 "INSERT INTO contract_day_sum (dim, day, key, n, amount_fen, tech_fen) VALUES {} \
@@ -1008,7 +1062,8 @@ impl Db {
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
             let a = arg(format!("%{}%", q.trim()), &mut binds);
             cond.push_str(&format!(
-                " AND (k.title LIKE {a} OR k.registration_number LIKE {a})"
+                " AND (k.title LIKE {a} OR k.registration_number LIKE {a} \
+                 OR k.contract_id IN (SELECT contract_id FROM contract_file WHERE extracted_text LIKE {a}))"
             ));
         }
         if let Some(d) = f.registered_from {
@@ -1057,34 +1112,34 @@ impl Db {
         to: NaiveDate,
         towns: Option<&[String]>,
     ) -> Result<Vec<ContractSum>> {
-        if towns.is_none() {
+        let Some(towns) = towns else {
             return self.contract_day_sums(dim, from, to).await;
+        };
+        if towns.is_empty() {
+            return Ok(Vec::new());
         }
-        let key = dim.expr();
-        let town_cond = match towns {
-            None => String::new(),
-            Some([]) => " AND 1 = 0".into(),
-            Some(ts) => format!(
-                " AND town IN ({})",
-                (0..ts.len())
-                    .map(|i| format!("${}", i + 3))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+        // The per-town day sums of the scoped towns: the town dimension reads
+        // the category rows grouped by town.
+        let (key, dim_value, order) = match dim {
+            ContractDim::Month => ("substr(day, 1, 7)", "category", "1"),
+            ContractDim::Town => ("town", "category", "3 DESC, 1"),
+            _ => ("key", dim.rollup(), "3 DESC, 1"),
         };
-        let order = if dim == ContractDim::Month {
-            "1"
-        } else {
-            "3 DESC, 1"
-        };
+        let list = (0..towns.len())
+            .map(|i| format!("${}", i + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT {key} AS k, COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), CAST(COALESCE(SUM(tech_verified_fen), 0) AS BIGINT) FROM contract \
-             WHERE status = 'registered' AND registered_on >= $1 AND registered_on <= $2{town_cond} \
-             GROUP BY {key} ORDER BY {order}"
+            "SELECT {key} AS k, CAST(SUM(n) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT), CAST(SUM(tech_fen) AS BIGINT) \
+             FROM contract_town_day_sum WHERE dim = $1 AND day >= $2 AND day <= $3 AND town IN ({list}) \
+             GROUP BY {key} HAVING SUM(n) <> 0 ORDER BY {order}"
         );
         let rows: Vec<(String, i64, i64, i64)> = with_conn!(self, c => {
-            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone())).bind(to_iso(from)).bind(to_iso(to));
-            for t in towns.unwrap_or_default() {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()))
+                .bind(dim_value)
+                .bind(to_iso(from))
+                .bind(to_iso(to));
+            for t in towns {
                 q = q.bind(t.clone());
             }
             q.fetch_all(&mut *c).await
@@ -1130,6 +1185,69 @@ impl Db {
                 tech_fen,
             })
             .collect())
+    }
+
+    /// Stores (or replaces) a contract's uploaded text file; `text`: the text
+    /// extracted from it, for search.
+    pub async fn put_contract_file(
+        &mut self,
+        m: &ContractFileMeta,
+        text: Option<&str>,
+        content: &[u8],
+    ) -> Result<()> {
+        with_conn!(self, c => {
+            sqlx::query("DELETE FROM contract_file WHERE contract_id = $1")
+                .bind(&m.contract_id)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query(
+                "INSERT INTO contract_file (contract_id, file_name, media_type, size_bytes, sha256, extracted_text, content, uploaded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&m.contract_id)
+            .bind(&m.file_name)
+            .bind(&m.media_type)
+            .bind(m.size_bytes)
+            .bind(&m.sha256)
+            .bind(text)
+            .bind(content)
+            .bind(&m.uploaded_by)
+            .bind(m.created_at)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// A contract's uploaded file (without bytes).
+    pub async fn contract_file(&mut self, contract_id: &str) -> Result<Option<ContractFileMeta>> {
+        Ok(with_conn!(self, c => {
+            sqlx::query_as(
+                "SELECT contract_id, file_name, media_type, size_bytes, sha256, uploaded_by, created_at \
+                 FROM contract_file WHERE contract_id = $1",
+            )
+            .bind(contract_id)
+            .fetch_optional(&mut *c)
+            .await
+        })?)
+    }
+
+    /// A contract's uploaded file with its bytes.
+    pub async fn contract_file_content(
+        &mut self,
+        contract_id: &str,
+    ) -> Result<Option<(ContractFileMeta, Vec<u8>)>> {
+        let Some(m) = self.contract_file(contract_id).await? else {
+            return Ok(None);
+        };
+        let bytes: Vec<u8> = with_conn!(self, c => {
+            sqlx::query_scalar("SELECT content FROM contract_file WHERE contract_id = $1")
+                .bind(contract_id)
+                .fetch_one(&mut *c)
+                .await
+        })?;
+        Ok(Some((m, bytes)))
     }
 
     /// Contracts in the registrar's queue (submitted or accepted), oldest first.

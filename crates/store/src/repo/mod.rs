@@ -36,6 +36,7 @@ pub use challenge::{
     ChObjection, ChPanelMember, ChPoolExpert, ChProject, ChRanked, ChReview, ChScore,
     ChTranchePaid,
 };
+pub use contract::ContractFileMeta;
 pub use contract::{
     ContractChangeRow, ContractDim, ContractFilter, ContractPartyRow, ContractRecord,
     ContractState, ContractStepInsert, ContractStepRow, ContractSum, ContractTerms, NewContract,

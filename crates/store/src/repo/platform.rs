@@ -97,6 +97,9 @@ pub struct PlatformFilter {
     pub status: Option<PlatformStatus>,
     /// Town.
     pub town: Option<String>,
+    /// Only platforms located in these towns (a town-scoped bureau user; an
+    /// empty list selects none).
+    pub towns: Option<Vec<String>>,
     /// Only those this organisation hosts or co-builds.
     pub org: Option<OrgId>,
     /// The 专业研究院 of this 总院.
@@ -317,6 +320,14 @@ fn platform_where(f: &PlatformFilter) -> (String, Vec<String>) {
     }
     if let Some(t) = &f.town {
         w.push(format!("p.town = {}", ph(t.clone())));
+    }
+    if let Some(ts) = &f.towns {
+        if ts.is_empty() {
+            w.push("1 = 0".into());
+        } else {
+            let list: Vec<String> = ts.iter().map(|t| ph(t.clone())).collect();
+            w.push(format!("p.town IN ({})", list.join(", ")));
+        }
     }
     if let Some(o) = &f.org {
         let (a, b) = (ph(o.as_str().into()), ph(o.as_str().into()));

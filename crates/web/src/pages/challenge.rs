@@ -94,11 +94,19 @@ struct ListPage {
     bureau: bool,
     calls: Vec<CallView>,
     publicity: Vec<PublicityRow>,
+    objection_sent: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    objection: String,
 }
 
 async fn list_page(
     State(s): State<AppState>,
     headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     let session = maybe_session(&s, &headers).await;
     let p = ListPage {
@@ -107,6 +115,7 @@ async fn list_page(
         bureau: session.as_ref().is_some_and(|x| x.actor.is_bureau()),
         calls: ch::calls(&s.app, None).await?,
         publicity: ch::publicity(&s.app).await?,
+        objection_sent: q.objection == "1",
     };
     Ok(Html(render(&p)))
 }
@@ -188,6 +197,9 @@ struct MinePage {
     layout: Layout,
     applications: Vec<ApplicationView>,
     projects: Vec<ProjectView>,
+    /// An enterprise submits bottleneck demands here.
+    enterprise: bool,
+    demands: Vec<ChDemand>,
 }
 
 async fn mine(
@@ -198,8 +210,61 @@ async fn mine(
         layout: Layout::new(&s, Some(&session), "challenges"),
         applications: ch::my_applications(&s.app, &session.actor).await?,
         projects: ch::projects(&s.app, &session.actor, None).await?,
+        enterprise: session.actor.role == Role::Enterprise,
+        demands: if session.actor.role == Role::Enterprise {
+            ch::demands(&s.app, &session.actor).await?
+        } else {
+            Vec::new()
+        },
     };
     Ok(Html(render(&p)))
+}
+
+/// An enterprise submits a bottleneck demand (需求征集).
+async fn submit_demand(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let m = form_map(form);
+    checked(&session, &m)?;
+    let input = ch::DemandInput {
+        org_id: String::new(),
+        title: get_s(&m, "title"),
+        field: get_s(&m, "field"),
+        problem: get_s(&m, "problem"),
+        indicators: get_s(&m, "indicators"),
+        deliverable: get_s(&m, "deliverable"),
+        cofunding_fen: wan(&m, "cofunding_wan")?,
+        deadline: get_s(&m, "deadline"),
+        confidential: get_s(&m, "confidential") == "on",
+    };
+    ch::submit_demand(&s.app, &session.actor, &input, s.app.today()).await?;
+    Ok(Redirect::to("/challenges/mine").into_response())
+}
+
+/// Anyone signed in raises an objection during a call's 公示.
+async fn object(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let m = form_map(form);
+    checked(&session, &m)?;
+    ch::object(
+        &s.app,
+        &session.actor,
+        &id,
+        &ch::ObjectionInput {
+            application_id: get_s(&m, "application_id"),
+            raised_by: get_s(&m, "raised_by"),
+            body: get_s(&m, "body"),
+        },
+        s.app.today(),
+    )
+    .await?;
+    Ok(Redirect::to("/challenges?objection=1").into_response())
 }
 
 #[derive(Template)]
@@ -403,6 +468,19 @@ async fn call_action(
             )
             .await?;
         }
+        "reviewer" => {
+            ch::assign_reviewer(
+                app,
+                actor,
+                &id,
+                &ch::ReviewerInput {
+                    expert_id: get_s(&m, "expert_id"),
+                    user_id: String::new(),
+                    username: get_s(&m, "username"),
+                },
+            )
+            .await?;
+        }
         "rule" => {
             let upheld = get_s(&m, "upheld") == "true";
             ch::rule_objection(
@@ -547,4 +625,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/challenges/bench/{id}", get(call_bench).post(call_action))
         .route("/challenges/{id}", get(call_page))
         .route("/challenges/{id}/apply", post(apply))
+        .route("/challenges/demands", post(submit_demand))
+        .route("/challenges/{id}/objections", post(object))
 }

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{PageSession, Session};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -99,9 +99,32 @@ struct FormPage {
     subtypes: Vec<(&'static str, &'static str, &'static str)>,
     fields: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
-    /// (row, default seller, default buyer).
-    rows: Vec<(usize, bool, bool)>,
+    /// (row, side, name, credit code, kind).
+    rows: Vec<(usize, String, String, String, String)>,
     collaboration_id: String,
+    /// Where the form posts.
+    action: String,
+    /// The values shown (empty for a new contract).
+    v: Prefill,
+    /// A returned contract being corrected: the registrar's note.
+    returned: Option<String>,
+}
+
+/// The values a form starts with.
+#[derive(Default)]
+struct Prefill {
+    title: String,
+    subtype: String,
+    field: String,
+    ip_type: String,
+    government_programme: bool,
+    amount_wan: String,
+    non_technical_wan: String,
+    tech_transaction_wan: String,
+    signed_on: String,
+    valid_from: String,
+    valid_to: String,
+    text: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -110,13 +133,9 @@ struct FormQuery {
     collaboration_id: String,
 }
 
-async fn form_page(
-    State(s): State<AppState>,
-    PageSession(session): PageSession,
-    Query(q): Query<FormQuery>,
-) -> Result<Html<String>, PageError> {
-    Ok(Html(render(&FormPage {
-        layout: Layout::new(&s, Some(&session), "contracts"),
+fn form_of(s: &AppState, session: &Session) -> FormPage {
+    FormPage {
+        layout: Layout::new(s, Some(session), "contracts"),
         bureau: session.actor.is_bureau(),
         subtypes: Subtype::ALL
             .iter()
@@ -127,9 +146,94 @@ async fn form_page(
             .iter()
             .map(|k| (k.as_str(), k.label()))
             .collect(),
-        rows: (0..4).map(|i| (i, i == 0, i == 1)).collect(),
-        collaboration_id: q.collaboration_id,
-    })))
+        rows: (0..4)
+            .map(|i| {
+                let side = match i {
+                    0 => "seller",
+                    1 => "buyer",
+                    _ => "",
+                };
+                (i, side.into(), String::new(), String::new(), String::new())
+            })
+            .collect(),
+        collaboration_id: String::new(),
+        action: "/contracts/new".into(),
+        v: Prefill {
+            non_technical_wan: "0".into(),
+            ..Prefill::default()
+        },
+        returned: None,
+    }
+}
+
+async fn form_page(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Query(q): Query<FormQuery>,
+) -> Result<Html<String>, PageError> {
+    let mut p = form_of(&s, &session);
+    p.collaboration_id = q.collaboration_id;
+    Ok(Html(render(&p)))
+}
+
+/// The correction form of a returned contract (its seller): the contract's
+/// values and the registrar's note.
+async fn edit_page(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let d = contract::get(&s.app, &session.actor, &id).await?;
+    if !d.can_resubmit {
+        return Err(AppError::invalid(
+            FieldError::new("step", "contract_step_not_allowed")
+                .with("status", d.contract.status_zh),
+        )
+        .into());
+    }
+    let c = &d.contract;
+    let mut p = form_of(&s, &session);
+    p.action = format!("/contracts/{id}/edit");
+    p.returned = Some(d.return_note.clone().unwrap_or_default());
+    p.v = Prefill {
+        title: c.title.clone(),
+        subtype: c.subtype.to_string(),
+        field: c.field.clone(),
+        ip_type: c.ip_type.clone().unwrap_or_default(),
+        government_programme: c.government_programme,
+        amount_wan: c.amount.wan.clone(),
+        non_technical_wan: c.non_technical.wan.clone(),
+        tech_transaction_wan: c.tech_declared.wan.clone(),
+        signed_on: c.signed_on.to_string(),
+        valid_from: c.valid_from.to_string(),
+        valid_to: c.valid_to.to_string(),
+        text: d.text.clone(),
+    };
+    let mut rows: Vec<(usize, String, String, String, String)> = d
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            (
+                i,
+                x.side.to_string(),
+                x.name.clone(),
+                x.credit_code.clone().unwrap_or_default(),
+                x.kind.to_string(),
+            )
+        })
+        .collect();
+    while rows.len() < 4 {
+        rows.push((
+            rows.len(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ));
+    }
+    p.rows = rows;
+    Ok(Html(render(&p)))
 }
 
 fn parties_from(m: &HashMap<String, String>) -> Vec<PartyInput> {
@@ -151,31 +255,49 @@ async fn submit(
 ) -> Result<Response, PageError> {
     let m = form_map(&form);
     checked(&session, &m)?;
-    let amount = wan(&m, "amount_wan", "amount", false)?.unwrap_or(0);
-    let non_technical = wan(&m, "non_technical_wan", "non_technical", false)?.unwrap_or(0);
-    let tech = wan(&m, "tech_transaction_wan", "tech_transaction", true)?
-        .unwrap_or(amount - non_technical);
-    let input = ContractInput {
-        seller_org_id: get_s(&m, "seller_org_id"),
-        title: get_s(&m, "title"),
-        subtype: get_s(&m, "subtype"),
-        field: get_s(&m, "field"),
-        ip_type: get_s(&m, "ip_type"),
-        government_programme: get_s(&m, "government_programme") == "on",
+    let input = input_of(&m)?;
+    let r = contract::submit(&s.app, &session.actor, &input).await?;
+    Ok(Redirect::to(&format!("/contracts/{}", r.contract.id)).into_response())
+}
+
+/// The seller resubmits a corrected returned contract.
+async fn resubmit(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let m = form_map(&form);
+    checked(&session, &m)?;
+    let input = input_of(&m)?;
+    contract::resubmit(&s.app, &session.actor, &id, &input).await?;
+    Ok(Redirect::to(&format!("/contracts/{id}")).into_response())
+}
+
+fn input_of(m: &HashMap<String, String>) -> Result<ContractInput, AppError> {
+    let amount = wan(m, "amount_wan", "amount", false)?.unwrap_or(0);
+    let non_technical = wan(m, "non_technical_wan", "non_technical", false)?.unwrap_or(0);
+    let tech =
+        wan(m, "tech_transaction_wan", "tech_transaction", true)?.unwrap_or(amount - non_technical);
+    Ok(ContractInput {
+        seller_org_id: get_s(m, "seller_org_id"),
+        title: get_s(m, "title"),
+        subtype: get_s(m, "subtype"),
+        field: get_s(m, "field"),
+        ip_type: get_s(m, "ip_type"),
+        government_programme: get_s(m, "government_programme") == "on",
         amount_fen: amount,
         non_technical_fen: non_technical,
         tech_transaction_fen: tech,
-        signed_on: get_s(&m, "signed_on"),
-        valid_from: get_s(&m, "valid_from"),
-        valid_to: get_s(&m, "valid_to"),
-        text: get_s(&m, "text"),
-        parties: parties_from(&m),
-        collaboration_id: get_s(&m, "collaboration_id"),
-        session_id: get_s(&m, "session_id"),
+        signed_on: get_s(m, "signed_on"),
+        valid_from: get_s(m, "valid_from"),
+        valid_to: get_s(m, "valid_to"),
+        text: get_s(m, "text"),
+        parties: parties_from(m),
+        collaboration_id: get_s(m, "collaboration_id"),
+        session_id: get_s(m, "session_id"),
         challenge_id: String::new(),
-    };
-    let r = contract::submit(&s.app, &session.actor, &input).await?;
-    Ok(Redirect::to(&format!("/contracts/{}", r.contract.id)).into_response())
+    })
 }
 
 #[derive(Template)]
@@ -290,6 +412,75 @@ async fn certificate(
         .into_response())
 }
 
+/// Uploads the contract text as a file (multipart: `_csrf`, `file`).
+async fn upload(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::invalid(FieldError::new("file", "json_invalid").with("value", e.body_text()))
+    };
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or_default() {
+            "_csrf" => csrf = field.text().await.map_err(bad)?,
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    session.check_csrf(&csrf)?;
+    let (name, bytes) = file.unwrap_or_default();
+    contract::upload_file(&s.app, &session.actor, &id, &name, &bytes).await?;
+    Ok(Redirect::to(&format!("/contracts/{id}")).into_response())
+}
+
+/// Downloads the uploaded contract file.
+async fn download(
+    State(s): State<AppState>,
+    PageSession(session): PageSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (m, bytes) = contract::file(&s.app, &session.actor, &id).await?;
+    let ascii: String = m
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = m
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, m.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[derive(Template)]
 #[template(path = "contract_stats.html")]
 struct StatsPage {
@@ -337,4 +528,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/contracts/{id}/steps", post(step_action))
         .route("/contracts/{id}/changes", post(change_action))
         .route("/contracts/{id}/certificate.pdf", get(certificate))
+        .route("/contracts/{id}/edit", get(edit_page).post(resubmit))
+        .route("/contracts/{id}/file", get(download).post(upload))
 }
