@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_contracts;
+mod bench_line;
 mod bench_match;
 mod bench_mm;
 mod bench_money;
@@ -12,6 +13,7 @@ mod bench_policy;
 mod bench_schedule;
 mod commands;
 mod config;
+mod line_sim;
 mod mm_import;
 
 use clap::Parser;

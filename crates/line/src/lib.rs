@@ -4,5 +4,7 @@
 //! No HTTP, no SQL: the app layer drives this crate and stores what it delivers.
 
 pub mod client;
+pub mod mqtt;
 pub mod op;
 pub mod sim;
+pub mod tracker;

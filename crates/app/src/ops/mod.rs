@@ -14,6 +14,7 @@ pub mod interest;
 pub mod ip;
 pub mod ladder;
 pub mod ledger;
+pub mod line;
 pub mod matchmaking;
 pub mod org;
 pub mod outcome;
