@@ -233,10 +233,10 @@ pub async fn simulate(app: &App, o: &SimOpts) -> anyhow::Result<Value> {
     if !(0.0..=1.0).contains(&o.nok_rate) {
         bail!("--nok-rate must be between 0 and 1");
     }
-    if let Some(k) = o.faulty_station {
-        if k == 0 || k > o.stations {
-            bail!("--faulty-station must name a station 1..={}", o.stations);
-        }
+    if let Some(k) = o.faulty_station
+        && (k == 0 || k > o.stations)
+    {
+        bail!("--faulty-station must name a station 1..={}", o.stations);
     }
     let per_mille: Vec<u32> = (0..o.stations)
         .map(|i| {

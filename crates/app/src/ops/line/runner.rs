@@ -344,10 +344,10 @@ impl State {
             self.dispatch(outs).await;
         }
         for c in &mut self.ctls {
-            if let Some(h) = c.handle.take() {
-                if let Ok(h) = Arc::try_unwrap(h) {
-                    h.shutdown().await;
-                }
+            if let Some(h) = c.handle.take()
+                && let Ok(h) = Arc::try_unwrap(h)
+            {
+                h.shutdown().await;
             }
         }
     }
@@ -411,10 +411,10 @@ impl State {
                     for h in handles {
                         let vin = vin.clone();
                         tokio::spawn(async move {
-                            if let Some(v) = vin {
-                                if let Err(e) = h.download_vin(&v).await {
-                                    tracing::warn!(error = %e, "MID 0050 VIN download failed");
-                                }
+                            if let Some(v) = vin
+                                && let Err(e) = h.download_vin(&v).await
+                            {
+                                tracing::warn!(error = %e, "MID 0050 VIN download failed");
                             }
                             let pset = u16::try_from(pset).unwrap_or(1);
                             if let Err(e) = h.select_pset(pset).await {
@@ -433,8 +433,10 @@ impl State {
 
     fn select_next(&mut self, si: usize, vin: Option<String>, outs: &mut Vec<Out>) {
         let next = self.trackers[si].next_pset();
-        if let Some(p) = next {
-            if vin.is_some() || self.selected_pset[si] != Some(p) {
+        if let Some(p) = next
+            && (vin.is_some() || self.selected_pset[si] != Some(p))
+        {
+            {
                 self.selected_pset[si] = Some(p);
                 outs.push(Out::Select {
                     station: si,
