@@ -58,3 +58,18 @@ ensure_report_tools() {
     apt_install "${missing[@]}"
   fi
 }
+
+# The line's pedals and PLC signals go through an MQTT broker: Debian's Mosquitto
+# on 127.0.0.1:1883.
+ensure_mosquitto() {
+  if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+    echo "Mosquitto is not installed: installing it"
+    apt_install mosquitto
+  fi
+  if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+    echo "Mosquitto is not running: starting it"
+    local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+    sudo_if "$bin" -d -p 1883 || "$bin" -d -p 1883
+    for _ in $(seq 1 30); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.2; done
+  fi
+}

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/services.sh
 
 ensure_postgres
+ensure_mosquitto
 ensure_chromium
 ensure_e2e_packages
 ensure_report_tools

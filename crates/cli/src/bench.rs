@@ -122,6 +122,18 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             .await?,
         );
     }
+    if all || args.which == BenchWhich::LineIngest {
+        out.insert(
+            "line_ingest".into(),
+            crate::bench_line::ingest(settings, args.json).await?,
+        );
+    }
+    if all || args.which == BenchWhich::LineLatency {
+        out.insert(
+            "line_latency".into(),
+            crate::bench_line::latency(settings, args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("兑付演练：新付 {paid} 笔，重放 {replayed} 笔");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Line(crate::config::LineCommand::Simulate(a)) => line_simulate(&settings, a).await,
         Command::Credit(crate::config::CreditCommand::Evaluate { date }) => {
             let app = settings.open_app().await?;
             let on = match date {
@@ -613,6 +614,30 @@ async fn match_need(settings: &Settings, m: &crate::config::MatchArgs) -> anyhow
                 println!("      · {r}");
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn line_simulate(
+    settings: &Settings,
+    a: &crate::config::LineSimArgs,
+) -> anyhow::Result<ExitCode> {
+    let app = settings.open_app().await?;
+    let opts = crate::line_sim::SimOpts {
+        stations: a.stations,
+        vehicles: a.vehicles,
+        nok_rate: a.nok_rate,
+        seed: a.seed,
+        faulty_station: a.faulty_station,
+        mqtt_host: a.mqtt_host.clone(),
+        mqtt_port: a.mqtt_port,
+        ..crate::line_sim::SimOpts::default()
+    };
+    let out = crate::line_sim::simulate(&app, &opts).await?;
+    if a.json {
+        println!("{out}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&out)?);
     }
     Ok(ExitCode::SUCCESS)
 }

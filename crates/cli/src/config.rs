@@ -63,6 +63,46 @@ pub enum Command {
     /// Knowledge-value credit: evaluate every enterprise.
     #[command(subcommand)]
     Credit(CreditCommand),
+    /// The assembly line.
+    #[command(subcommand)]
+    Line(LineCommand),
+}
+
+/// The assembly line.
+#[derive(Debug, Subcommand)]
+pub enum LineCommand {
+    /// Run a virtual line: simulated Open Protocol controllers on loopback,
+    /// simulated PLCs and operators over MQTT, the real runner and store.
+    Simulate(LineSimArgs),
+}
+
+/// `kechuang line simulate`.
+#[derive(Debug, Args)]
+pub struct LineSimArgs {
+    /// Stations.
+    #[arg(long, default_value_t = 5)]
+    pub stations: usize,
+    /// Vehicles (carts).
+    #[arg(long, default_value_t = 50)]
+    pub vehicles: usize,
+    /// Probability of a NOK tightening, 0..1.
+    #[arg(long, default_value_t = 0.01)]
+    pub nok_rate: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// A station (1-based) with triple the NOK rate and slower operators.
+    #[arg(long)]
+    pub faulty_station: Option<usize>,
+    /// MQTT broker host.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub mqtt_host: String,
+    /// MQTT broker port.
+    #[arg(long, default_value_t = 1883)]
+    pub mqtt_port: u16,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Knowledge-value credit.
@@ -349,6 +389,10 @@ pub enum BenchWhich {
     /// The dashboard page and the district report for a year as HTML, xlsx and PDF
     /// at city scale (default 50,000 enterprises × 8 quarters).
     Report,
+    /// Tightening results per second from simulated controllers into the store.
+    LineIngest,
+    /// Result on the wire to pedal decision, p50/p99.
+    LineLatency,
     /// All of them.
     All,
 }

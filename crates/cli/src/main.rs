@@ -6,6 +6,7 @@
 mod bench;
 mod bench_contracts;
 mod bench_line_analytics;
+mod bench_line;
 mod bench_match;
 mod bench_mm;
 mod bench_money;
@@ -14,6 +15,7 @@ mod bench_report;
 mod bench_schedule;
 mod commands;
 mod config;
+mod line_sim;
 mod mm_import;
 
 use clap::Parser;

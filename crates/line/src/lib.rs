@@ -5,5 +5,7 @@
 
 pub mod analytics;
 pub mod client;
+pub mod mqtt;
 pub mod op;
 pub mod sim;
+pub mod tracker;

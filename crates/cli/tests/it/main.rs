@@ -10,5 +10,6 @@ mod demo;
 mod kill;
 mod ladder;
 mod ledger_kill;
+mod line_sim;
 mod mm_import;
 mod smoke;

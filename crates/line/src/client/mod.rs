@@ -53,6 +53,13 @@ pub struct ClientConfig {
     pub max_recover: u32,
     /// Channel capacity for events (a slow consumer slows the client, nothing is dropped).
     pub event_capacity: usize,
+    /// Acknowledge a live result (MID 0062) only once the consumer confirmed it stored
+    /// ([`ClientHandle::confirm_stored`]): the controller keeps (and resends) a result
+    /// until it is durable. Waits at most `store_timeout`, then the session is dropped
+    /// and the controller resends after the reconnect.
+    pub ack_after_store: bool,
+    /// See `ack_after_store`.
+    pub store_timeout: Duration,
 }
 
 impl ClientConfig {
@@ -71,6 +78,8 @@ impl ClientConfig {
             latest_check: Duration::from_secs(30),
             max_recover: 1000,
             event_capacity: 1024,
+            ack_after_store: false,
+            store_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -201,11 +210,19 @@ impl Client {
     pub fn spawn(config: ClientConfig) -> (ClientHandle, mpsc::Receiver<Event>) {
         let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
         let (cmd_tx, cmd_rx) = mpsc::channel(64);
+        let (stored_tx, stored_rx) = mpsc::unbounded_channel();
         let stats = Arc::new(Mutex::new(ClientStats::default()));
-        let task = tokio::spawn(session::run(config, events_tx, cmd_rx, Arc::clone(&stats)));
+        let task = tokio::spawn(session::run(
+            config,
+            events_tx,
+            cmd_rx,
+            stored_rx,
+            Arc::clone(&stats),
+        ));
         (
             ClientHandle {
                 cmd: cmd_tx,
+                stored: stored_tx,
                 stats,
                 task: Some(task),
             },
@@ -214,9 +231,21 @@ impl Client {
     }
 }
 
+/// Confirms stored results to one client (see [`ClientConfig::ack_after_store`]).
+#[derive(Debug, Clone)]
+pub struct StoreConfirmer(mpsc::UnboundedSender<u32>);
+
+impl StoreConfirmer {
+    /// The result with `tightening_id` is durable.
+    pub fn confirm(&self, tightening_id: u32) {
+        let _ = self.0.send(tightening_id);
+    }
+}
+
 /// Commands to a running client.
 pub struct ClientHandle {
     cmd: mpsc::Sender<Cmd>,
+    stored: mpsc::UnboundedSender<u32>,
     stats: Arc<Mutex<ClientStats>>,
     task: Option<JoinHandle<()>>,
 }
@@ -266,6 +295,17 @@ impl ClientHandle {
             Message::DisableTool
         })
         .await
+    }
+
+    /// Tells the client that the result with `tightening_id` is durably stored, so
+    /// it may acknowledge it (with `ack_after_store`).
+    pub fn confirm_stored(&self, tightening_id: u32) {
+        let _ = self.stored.send(tightening_id);
+    }
+
+    /// A cheap handle that can only confirm stored results.
+    pub fn confirmer(&self) -> StoreConfirmer {
+        StoreConfirmer(self.stored.clone())
     }
 
     pub fn stats(&self) -> ClientStats {

@@ -36,6 +36,7 @@ pub(crate) async fn run(
     config: ClientConfig,
     events: mpsc::Sender<Event>,
     mut cmds: mpsc::Receiver<Cmd>,
+    mut stored: mpsc::UnboundedReceiver<u32>,
     stats: Arc<Mutex<ClientStats>>,
 ) {
     let mut track = Track::new(config.resume_after, config.max_recover);
@@ -53,6 +54,7 @@ pub(crate) async fn run(
             events: &events,
             stats: &stats,
             track: &mut track,
+            stored: &mut stored,
             last_tx: Instant::now(),
             last_rx: Instant::now(),
             queue: VecDeque::new(),
@@ -113,6 +115,7 @@ struct Session<'a> {
     events: &'a mpsc::Sender<Event>,
     stats: &'a Arc<Mutex<ClientStats>>,
     track: &'a mut Track,
+    stored: &'a mut mpsc::UnboundedReceiver<u32>,
     last_tx: Instant,
     last_rx: Instant,
     queue: VecDeque<(Message, oneshot::Sender<Result<(), CommandFailed>>)>,
@@ -481,10 +484,20 @@ impl Session<'_> {
         };
         match frame.message {
             Message::Result(result) => {
-                self.ack(wr).await?;
+                let id = result.tightening_id;
+                if !self.config.ack_after_store {
+                    self.ack(wr).await?;
+                }
                 self.last_live = Instant::now();
-                self.track.pushed(result.tightening_id);
-                self.deliver(Tightening::Live(result), raw).await
+                self.track.pushed(id);
+                let fresh = self.deliver(Tightening::Live(result), raw).await?;
+                if self.config.ack_after_store {
+                    if fresh {
+                        self.wait_stored(id).await?;
+                    }
+                    self.ack(wr).await?;
+                }
+                Ok(())
             }
             Message::CommandAccepted { mid: accepted } => {
                 self.answer(accepted, Ok(()));
@@ -506,6 +519,24 @@ impl Session<'_> {
                     "unexpected MID from the controller ignored"
                 );
                 Ok(())
+            }
+        }
+    }
+
+    /// Waits until the consumer confirms `id` stored (older confirmations are skipped).
+    async fn wait_stored(&mut self, id: u32) -> Result<(), End> {
+        let until = Instant::now() + self.config.store_timeout;
+        loop {
+            match tokio::time::timeout_at(until, self.stored.recv()).await {
+                Ok(Some(got)) if got == id => return Ok(()),
+                Ok(Some(_)) => {}
+                Ok(None) => return Err(End::Stop),
+                Err(_) => {
+                    return Err(lost(
+                        format!("result {id} not confirmed stored in time; not acknowledged"),
+                        true,
+                    ));
+                }
             }
         }
     }
@@ -599,14 +630,15 @@ impl Session<'_> {
         Ok(())
     }
 
-    async fn deliver(&mut self, tightening: Tightening, raw: Vec<u8>) -> Result<(), End> {
+    /// Hands a result to the consumer; `false` when it was a duplicate (dropped).
+    async fn deliver(&mut self, tightening: Tightening, raw: Vec<u8>) -> Result<bool, End> {
         let id = tightening.tightening_id();
         let (verdict, lost_ids) = self.track.arrive(id);
         self.report_lost(lost_ids).await?;
         if verdict == Verdict::Duplicate {
             self.stat(|s| s.duplicates_dropped += 1);
             tracing::debug!(tightening_id = id, "duplicate tightening result dropped");
-            return Ok(());
+            return Ok(false);
         }
         let recovered = matches!(tightening, Tightening::Recovered(_));
         self.stat(|s| {
@@ -624,6 +656,7 @@ impl Session<'_> {
         self.events
             .send(Event::Result(delivery))
             .await
-            .map_err(|_| End::Stop)
+            .map_err(|_| End::Stop)?;
+        Ok(true)
     }
 }
