@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_contracts;
+mod bench_map;
 mod bench_match;
 mod bench_mm;
 mod bench_money;

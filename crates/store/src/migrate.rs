@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0013_platform.sql"),
         include_str!("../migrations/0013_platform.sql"),
     ),
+    (
+        16,
+        "geo",
+        include_str!("../migrations/0016_geo.sql"),
+        include_str!("../migrations/0016_geo.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

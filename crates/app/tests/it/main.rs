@@ -17,6 +17,7 @@ mod import;
 mod ladder;
 mod ledger;
 mod match_eval;
+mod map;
 mod matchmaking;
 mod mm_import;
 mod org;

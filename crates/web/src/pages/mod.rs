@@ -10,6 +10,7 @@ mod filings;
 mod io;
 mod ladder;
 mod ledger;
+mod map;
 mod matchmaking;
 mod mm_import;
 mod orgs;
@@ -119,4 +120,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(challenge::router())
         .merge(platforms::router())
         .merge(subsidy::router())
+        .merge(map::router())
 }
