@@ -10,7 +10,13 @@ use kechuang_testkit::store_test;
 use serde_json::{Value, json};
 
 fn square(x0: f64, y0: f64, s: f64) -> Value {
-    json!([[[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]]])
+    json!([[
+        [x0, y0],
+        [x0 + s, y0],
+        [x0 + s, y0 + s],
+        [x0, y0 + s],
+        [x0, y0]
+    ]])
 }
 
 fn upload_bytes() -> Vec<u8> {
@@ -45,12 +51,25 @@ store_test!(
         ));
         // A bow tie: refused, naming the feature; nothing stored.
         let mut bad: Value = serde_json::from_slice(&upload_bytes()).unwrap();
-        bad["features"][1]["geometry"]["coordinates"] =
-            json!([[[106.0, 29.8], [106.1, 29.9], [106.1, 29.8], [106.0, 29.9], [106.0, 29.8]]]);
-        let err = geo::upload(&app, &admin, &serde_json::to_vec(&bad).unwrap(), Some("wgs84"), None)
-            .await
-            .unwrap_err();
-        let AppError::Invalid(f) = err else { panic!("{err:?}") };
+        bad["features"][1]["geometry"]["coordinates"] = json!([[
+            [106.0, 29.8],
+            [106.1, 29.9],
+            [106.1, 29.8],
+            [106.0, 29.9],
+            [106.0, 29.8]
+        ]]);
+        let err = geo::upload(
+            &app,
+            &admin,
+            &serde_json::to_vec(&bad).unwrap(),
+            Some("wgs84"),
+            None,
+        )
+        .await
+        .unwrap_err();
+        let AppError::Invalid(f) = err else {
+            panic!("{err:?}")
+        };
         assert_eq!(f[0].code, "geo_self_intersection");
         assert!(f[0].message().contains("巴川街道"), "{}", f[0].message());
         assert!(geo::versions(&app, &admin).await.unwrap().is_empty());
@@ -60,14 +79,26 @@ store_test!(
             .unwrap_err();
         assert!(matches!(err, AppError::Invalid(ref f) if f[0].code == "geo_datum_unknown"));
 
-        let v1 = geo::upload(&app, &admin, &upload_bytes(), Some("wgs84"), Some("a.geojson"))
-            .await
-            .unwrap();
+        let v1 = geo::upload(
+            &app,
+            &admin,
+            &upload_bytes(),
+            Some("wgs84"),
+            Some("a.geojson"),
+        )
+        .await
+        .unwrap();
         assert_eq!(v1.version.version, 1);
         assert_eq!(v1.towns.len(), 2);
-        let v2 = geo::upload(&app, &admin, &upload_bytes(), Some("gcj02"), Some("b.geojson"))
-            .await
-            .unwrap();
+        let v2 = geo::upload(
+            &app,
+            &admin,
+            &upload_bytes(),
+            Some("gcj02"),
+            Some("b.geojson"),
+        )
+        .await
+        .unwrap();
         assert_eq!(v2.version.version, 2);
         let versions = geo::versions(&app, &admin).await.unwrap();
         assert_eq!(versions.len(), 2, "the old version is kept");
@@ -75,7 +106,9 @@ store_test!(
         let g = geo::current_geojson(&app).await.unwrap().unwrap();
         assert_eq!(g["properties"]["version"], 2);
         // Stored in WGS-84: the GCJ-02 corner moved by the datum shift.
-        let x = g["features"][1]["geometry"]["coordinates"][0][0][0][0].as_f64().unwrap();
+        let x = g["features"][1]["geometry"]["coordinates"][0][0][0][0]
+            .as_f64()
+            .unwrap();
         assert!((x - 106.0).abs() > 0.001 && (x - 106.0).abs() < 0.01, "{x}");
     }
 );
@@ -92,10 +125,21 @@ store_test!(
         let err = org::create(&app, &admin, &placed(1, "巴川街道", "106.15", "29.85"))
             .await
             .unwrap_err();
-        let AppError::Invalid(f) = err else { panic!("{err:?}") };
+        let AppError::Invalid(f) = err else {
+            panic!("{err:?}")
+        };
         assert_eq!(f[0].code, "geo_org_outside_town");
         assert_eq!(f[0].param("found"), Some("东城街道"));
-        assert_eq!(store.read().await.unwrap().count_organisations().await.unwrap(), 0);
+        assert_eq!(
+            store
+                .read()
+                .await
+                .unwrap()
+                .count_organisations()
+                .await
+                .unwrap(),
+            0
+        );
         let a = org::create(&app, &admin, &placed(1, "巴川街道", "106.05", "29.85"))
             .await
             .unwrap();
@@ -124,12 +168,21 @@ store_test!(
         assert!(public.public);
         assert_eq!(public.lat.len(), 2);
         assert!(public.value.is_none() && public.measure.is_none());
-        let firm = map::points(&app, Some(&enterprise_user(&a)), &q).await.unwrap();
+        let firm = map::points(&app, Some(&enterprise_user(&a)), &q)
+            .await
+            .unwrap();
         assert!(firm.public && firm.value.is_none());
 
-        let err = map::points(&app, None, &PointsQuery { layer: "banks".into(), ..Default::default() })
-            .await
-            .unwrap_err();
+        let err = map::points(
+            &app,
+            None,
+            &PointsQuery {
+                layer: "banks".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(err, AppError::Invalid(ref f) if f[0].field == "layer"));
     }
 );
