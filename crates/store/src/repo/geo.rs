@@ -213,7 +213,7 @@ impl Db {
         }
         let sql = format!(
             "SELECT organisation_id, name, kind, town, cluster, lon_micro, lat_micro FROM organisation \
-             WHERE lon_micro IS NOT NULL AND lat_micro IS NOT NULL AND kind IN ({}){} ORDER BY organisation_id",
+             WHERE lon_micro IS NOT NULL AND lat_micro IS NOT NULL AND kind IN ({}){}",
             placeholders(1, kinds.len()),
             scope_sql(scope, 1 + kinds.len(), "town"),
         );
@@ -259,7 +259,7 @@ impl Db {
         let sql = format!(
             "SELECT p.platform_id, p.name, p.kind, p.level, p.host_org_id, o.town, COALESCE(p.cluster, o.cluster), o.lon_micro, o.lat_micro \
              FROM platform p JOIN organisation o ON o.organisation_id = p.host_org_id \
-             WHERE p.status = 'accredited' AND o.lon_micro IS NOT NULL AND o.lat_micro IS NOT NULL{} ORDER BY p.platform_id",
+             WHERE p.status = 'accredited' AND o.lon_micro IS NOT NULL AND o.lat_micro IS NOT NULL{}",
             scope_sql(scope, 1, "o.town"),
         );
         type Row = (
