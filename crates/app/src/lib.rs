@@ -44,6 +44,16 @@ pub struct AppConfig {
     /// The district's division code (selects ladder region overrides for
     /// enterprises whose facts do not name a region).
     pub region: Option<String>,
+    /// The datum of the registry's coordinates (the district setting; the demo
+    /// uses WGS-84). Boundaries are stored in WGS-84 whatever this says.
+    pub map_datum: kechuang_core::geo_datum::Datum,
+}
+
+impl AppConfig {
+    /// The datum of the registry's coordinates.
+    pub fn datum(&self) -> kechuang_core::geo_datum::Datum {
+        self.map_datum
+    }
 }
 
 impl Default for AppConfig {
@@ -53,6 +63,7 @@ impl Default for AppConfig {
             max_import_bytes: 512 * 1024 * 1024,
             ladder: kechuang_core::ladder::RuleConfig::default(),
             region: None,
+            map_datum: kechuang_core::geo_datum::Datum::Wgs84,
         }
     }
 }

@@ -134,6 +134,12 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             crate::bench_line::latency(settings, args.json).await?,
         );
     }
+    if all || args.which == BenchWhich::Map {
+        out.insert(
+            "map".into(),
+            crate::bench_map::run(settings, args.enterprises.unwrap_or(50_000), args.json).await?,
+        );
+    }
     if args.json {
         println!("{}", Value::Object(out));
     }

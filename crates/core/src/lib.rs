@@ -29,6 +29,8 @@ pub mod date;
 pub mod error;
 pub mod event;
 pub mod filing;
+pub mod geo_area;
+pub mod geo_datum;
 pub mod ids;
 pub mod indicator;
 pub mod ip;

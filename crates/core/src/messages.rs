@@ -328,6 +328,42 @@ pub fn template(code: &str) -> &'static str {
         "org_mismatch" => "统一社会信用代码与单位名称不是同一机构（代码对应“{other}”）",
         "owner_kind_invalid" => "“{value}”是{kind}，不能作为{what}的所属单位",
         "org_not_allowed" => "无权为“{value}”导入（只能导入本单位的记录，局端用户限其管辖镇街）",
+        "geo_datum_unknown" => "坐标系“{value}”无法识别（可选 WGS-84、GCJ-02）",
+        "geo_too_large" => "文件过大（{size} MB），上限 {max} MB",
+        "geo_json_invalid" => "不是有效的 JSON：{value}",
+        "geo_not_feature_collection" => "不是 GeoJSON 要素集合（FeatureCollection）",
+        "geo_too_many_features" => "要素过多（{count} 个），上限 {max} 个",
+        "geo_too_many_vertices" => "坐标点过多（{count} 个），上限 {max} 个，请先简化边界",
+        "geo_not_feature" => "第{index}个要素不是 GeoJSON Feature",
+        "geo_property_missing" => "第{index}个要素（{name}）缺少属性 {property}",
+        "geo_level_invalid" => {
+            "第{index}个要素（{name}）的 level“{value}”无效（应为 district 或 town）"
+        }
+        "geo_geometry_type" => {
+            "第{index}个要素（{name}）的几何类型为 {kind}，应为 Polygon 或 MultiPolygon"
+        }
+        "geo_coordinate_invalid" => "第{index}个要素（{name}）有无效坐标：{value}",
+        "geo_outside_china" => {
+            "第{index}个要素（{name}）的坐标（经度 {lon}，纬度 {lat}）不在中国范围内（经纬度是否写反？）"
+        }
+        "geo_ring_too_short" => "第{index}个要素（{name}）有少于 4 个点的环",
+        "geo_ring_not_closed" => "第{index}个要素（{name}）的环未闭合（首尾坐标应相同）",
+        "geo_self_intersection" => "第{index}个要素（{name}）的第{part}个多边形自相交",
+        "geo_hole_outside" => "第{index}个要素（{name}）的第{part}个多边形的内环不在外环之内",
+        "geo_rings_intersect" => "第{index}个要素（{name}）的第{part}个多边形的环相互交叉",
+        "geo_parts_overlap" => "第{index}个要素（{name}）的多个多边形相互重叠",
+        "geo_code_duplicate" => "第{index}个要素（{name}）的代码 {code} 重复",
+        "geo_district_count" => {
+            "应有且仅有一个 level 为 district 的区县轮廓要素（现有 {count} 个）"
+        }
+        "geo_no_towns" => "没有镇街要素（level 为 town）",
+        "geo_town_outside" => {
+            "第{index}个要素（{name}）有 {share}% 的面积在区县轮廓之外（最多允许 {max}%）"
+        }
+        "geo_none" => "尚未上传区县边界",
+        "geo_org_outside_town" => "坐标不在所填镇街“{town}”范围内",
+        "map_layer_invalid" => "图层“{value}”无效",
+        "map_measure_invalid" => "指标“{value}”无效",
         _ => "输入有误",
     }
 }

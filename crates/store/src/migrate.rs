@@ -125,6 +125,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0015_line.sql"),
     ),
     (
+        16,
+        "geo",
+        include_str!("../migrations/0016_geo.sql"),
+        include_str!("../migrations/0016_geo.sql"),
+    ),
+    (
         19,
         "line_rollup",
         include_str!("../migrations/0019_line_rollup.sql"),

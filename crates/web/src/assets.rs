@@ -44,6 +44,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../../../web/assets/line.js"),
     ),
+    (
+        "map.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/assets/map.js"),
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Response {

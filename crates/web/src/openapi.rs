@@ -1,6 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
+use crate::routes::map;
 use crate::routes::{
     auth, chain, challenge, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import,
     orgs, platforms, policy, search, sessions, subsidy,
@@ -214,6 +215,11 @@ use utoipa::OpenApi;
         subsidy::accept,
         subsidy::decline,
         subsidy::publicity,
+        map::points,
+        map::geography,
+        map::upload,
+        map::versions,
+        map::misplaced,
     ),
     components(schemas(
         UserDto,

@@ -164,10 +164,14 @@ pub(crate) fn scatter(rng: &mut Rng, town: &Town) -> Coordinates {
     let margin = 2_000;
     let lon = lon.clamp(BBOX.0 + margin, BBOX.1 - margin);
     let lat = lat.clamp(BBOX.2 + margin, BBOX.3 - margin);
-    Coordinates {
-        lon_micro: lon,
-        lat_micro: lat,
-    }
+    // Inside the town's own (demo) boundary, not only the district's extent.
+    super::geo::inside(
+        town,
+        Coordinates {
+            lon_micro: lon,
+            lat_micro: lat,
+        },
+    )
 }
 
 /// A postal address in the town.

@@ -31,6 +31,7 @@ mod clusters;
 mod contracts;
 mod enterprises;
 mod filings;
+mod geo;
 mod geography;
 mod ip;
 mod ladder;
@@ -268,6 +269,17 @@ pub async fn build(
     for (i, c) in clusters::CLUSTERS.iter().enumerate() {
         tx.ensure_cluster(c.name, i as i32 + 1).await?;
     }
+    let geography = geo::district()?;
+    crate::ops::geo::store_in(
+        &mut tx,
+        "demo",
+        now,
+        geography,
+        kechuang_core::geo_datum::Datum::Wgs84,
+        Some(geo::SOURCE_NAME),
+        geo::OUTLINE.len(),
+    )
+    .await?;
 
     let n_orgs = plan.orgs.len() as u64;
     progress("写入机构", 0, n_orgs);

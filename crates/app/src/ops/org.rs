@@ -340,6 +340,7 @@ pub async fn create(app: &App, actor: &Actor, input: &OrgInput) -> AppResult<Org
     }
     let id = OrgId(kechuang_store::new_id());
     let mut tx = app.store.begin().await?;
+    super::geo::check_org_place(&mut tx, app, &org).await?;
     register_lists(&mut tx, &org).await?;
     tx.insert_organisation(&id, &org, app.now()).await?;
     tx.append_event(
@@ -368,6 +369,7 @@ pub async fn update(app: &App, actor: &Actor, id: &OrgId, input: &OrgInput) -> A
     if changes.as_object().is_some_and(|m| m.is_empty()) {
         return Ok(());
     }
+    super::geo::check_org_place(&mut tx, app, &org).await?;
     register_lists(&mut tx, &org).await?;
     tx.update_organisation(id, &org, app.now()).await?;
     tx.append_event(

@@ -8,6 +8,7 @@ pub mod credit;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
+pub mod geo;
 pub mod import;
 pub mod ip;
 pub mod ladder;
@@ -47,6 +48,7 @@ pub use credit::{
 };
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
+pub use geo::{GeoAreaRow, GeoVersionRow, MapOrgRow, MapPlatformRow};
 pub use import::ImportBatchRow;
 pub use ip::IpRecordRow;
 pub use ladder::{LadderCurrent, LadderInput, LadderRun, PoolFilter, PoolMove, PoolRow, TargetRow};

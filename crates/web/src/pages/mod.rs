@@ -12,6 +12,7 @@ mod io;
 mod ladder;
 mod ledger;
 mod line;
+mod map;
 mod matchmaking;
 mod mm_import;
 mod orgs;
@@ -128,4 +129,5 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(line::router())
         .merge(dashboard::router())
         .merge(report::router())
+        .merge(map::router())
 }

@@ -9,6 +9,7 @@ pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
 pub(crate) mod ledger;
+pub(crate) mod map;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
 pub(crate) mod orgs;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(challenge::router())
         .merge(platforms::router())
         .merge(subsidy::router())
+        .merge(map::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
