@@ -355,6 +355,10 @@ struct FileSettings {
     max_import_mb: Option<u64>,
     region: Option<String>,
     ladder: Option<kechuang_core::ladder::RuleConfig>,
+    /// Notification e-mail through this SMTP server (none: in-app only).
+    smtp: Option<kechuang_app::mail::SmtpConfig>,
+    /// The site's public address, for links in e-mails.
+    public_url: Option<String>,
 }
 
 /// Everything a command needs, after layering.
@@ -372,6 +376,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// App settings.
     pub app: kechuang_app::AppConfig,
+    /// SMTP for notification e-mail.
+    pub smtp: Option<kechuang_app::mail::SmtpConfig>,
+    /// The site's public address (links in e-mails).
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -446,6 +454,8 @@ impl Settings {
             district_name: fs.district_name.unwrap_or_else(|| "铜梁区".into()),
             secure_cookies: fs.secure_cookies.unwrap_or(false),
             app,
+            smtp: fs.smtp,
+            public_url: fs.public_url,
         })
     }
 

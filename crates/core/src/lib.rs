@@ -38,6 +38,7 @@ pub mod loan;
 pub mod matchmaking;
 pub mod messages;
 pub mod money;
+pub mod notify;
 pub mod org;
 pub mod period;
 pub mod platform;
@@ -48,6 +49,7 @@ pub mod schedule;
 pub mod session;
 pub mod subsidy;
 pub mod subsidy_flow;
+pub mod talent;
 pub mod text;
 
 pub use error::FieldError;

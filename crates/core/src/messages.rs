@@ -314,6 +314,19 @@ pub fn template(code: &str) -> &'static str {
         "org_mismatch" => "统一社会信用代码与单位名称不是同一机构（代码对应“{other}”）",
         "owner_kind_invalid" => "“{value}”是{kind}，不能作为{what}的所属单位",
         "org_not_allowed" => "无权为“{value}”导入（只能导入本单位的记录，局端用户限其管辖镇街）",
+        "notify_kind_invalid" => "通知类型“{value}”无法识别",
+        "notify_channel_invalid" => "接收方式“{value}”应为 站内、邮件 或 不接收",
+        "email_invalid" => "邮箱地址“{value}”格式不正确",
+        "email_required" => "选择邮件接收前请先填写邮箱地址",
+        "saved_search_kind_invalid" => {
+            "订阅类型“{value}”应为 技术需求、科技成果、政策 或 揭榜挂帅榜单"
+        }
+        "saved_search_empty" => "请填写关键词或至少一个筛选条件",
+        "saved_search_limit" => "每人最多保存{max}个订阅",
+        "talent_positions_invalid" => "招聘人数应为 1—{max} 的整数：{value}",
+        "talent_education_invalid" => "学历要求“{value}”应为 不限、大专、本科、硕士 或 博士",
+        "talent_category_invalid" => "人才类别“{value}”无法识别",
+        "talent_status_invalid" => "需求状态“{value}”应为 招聘中 或 已结束",
         _ => "输入有误",
     }
 }

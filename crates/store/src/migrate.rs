@@ -104,6 +104,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0013_platform.sql"),
         include_str!("../migrations/0013_platform.sql"),
     ),
+    (
+        17,
+        "portal",
+        include_str!("../migrations/0017_portal.sql"),
+        include_str!("../migrations/0017_portal.sql"),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

@@ -45,6 +45,7 @@ mod qualifications;
 pub(crate) mod rng;
 mod sessions;
 mod subsidies;
+mod talent;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -417,6 +418,8 @@ pub async fn build(
     )
     .await?;
     tracing::info!(?subsidies, "demo: subsidies");
+    let talent = talent::write(&mut tx, seed, &plan.orgs, &plan.showcase, app.today(), now).await?;
+    tracing::info!(?talent, "demo: talent demands and records");
     events.extend(subsidy_events);
     let n_events = events.len() as u64;
     progress("写入事件", 0, n_events);

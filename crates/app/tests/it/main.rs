@@ -22,5 +22,6 @@ mod mm_import;
 mod org;
 mod platform;
 mod policy;
+mod portal;
 mod sessions;
 mod subsidy;

@@ -7,16 +7,20 @@ mod challenge;
 mod contracts;
 mod credit;
 mod filings;
+mod home;
 mod io;
 mod ladder;
 mod ledger;
 mod matchmaking;
 mod mm_import;
+mod notifications;
 mod orgs;
 mod platforms;
 mod policy;
+mod portal;
 mod sessions;
 mod subsidy;
+mod talent;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -33,6 +37,10 @@ pub(crate) struct Layout {
     pub bureau: bool,
     pub csrf: String,
     pub active: &'static str,
+    /// The role's code (the navigation shows what the role uses).
+    pub role: &'static str,
+    /// Unread notifications (the badge in the header).
+    pub unread: i64,
 }
 
 impl Layout {
@@ -46,6 +54,8 @@ impl Layout {
             bureau: session.is_some_and(|s| s.actor.is_bureau()),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
             active,
+            role: session.map(|s| s.actor.role.code()).unwrap_or_default(),
+            unread: session.map(|s| s.unread).unwrap_or_default(),
         }
     }
 }
@@ -96,6 +106,15 @@ pub(crate) fn field_label(field: &str) -> String {
         "doc_no" => "文号",
         "audiences" => "适用对象",
         "measures" => "关联措施",
+        "positions" => "人数",
+        "education" => "学历",
+        "category" => "类别",
+        "introduced_on" => "引进日期",
+        "description" => "职责与要求",
+        "note" => "备注",
+        "email" => "邮箱",
+        "q" => "关键词",
+        "org_id" => "企业",
         other => other,
     }
     .to_string()
@@ -119,4 +138,8 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(challenge::router())
         .merge(platforms::router())
         .merge(subsidy::router())
+        .merge(portal::router())
+        .merge(home::router())
+        .merge(notifications::router())
+        .merge(talent::router())
 }

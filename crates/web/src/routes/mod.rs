@@ -14,6 +14,7 @@ pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod platforms;
 pub(crate) mod policy;
+pub(crate) mod portal;
 pub(crate) mod search;
 pub(crate) mod sessions;
 pub(crate) mod subsidy;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(challenge::router())
         .merge(platforms::router())
         .merge(subsidy::router())
+        .merge(portal::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
