@@ -582,6 +582,8 @@ pub enum Attention {
     BankLoansOverdue,
     /// Consents granted to a bank with no decision yet.
     BankToDecide,
+    /// The bank's loans not yet repaid (to follow up before they fall due).
+    BankLoansOutstanding,
 }
 
 impl Attention {
@@ -635,6 +637,10 @@ impl Attention {
             ),
             Attention::BankLoansOverdue => (
                 "SELECT COUNT(*) FROM loan WHERE bank_id = $1 AND end_on < $2 AND repaid_fen < amount_fen AND NOT compensated",
+                1,
+            ),
+            Attention::BankLoansOutstanding => (
+                "SELECT COUNT(*) FROM loan WHERE bank_id = $1 AND end_on >= $2 AND repaid_fen < amount_fen AND NOT compensated",
                 1,
             ),
             Attention::BankToDecide => (
