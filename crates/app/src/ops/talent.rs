@@ -115,7 +115,7 @@ pub async fn set_demand_status(app: &App, actor: &Actor, id: &str, status: &str)
         .org_id
         .as_ref()
         .is_some_and(|o| o.as_str() == d.organisation_id);
-    if !own && !(actor.is_bureau() && actor.in_scope(d.town.as_deref())) {
+    if !(own || (actor.is_bureau() && actor.in_scope(d.town.as_deref()))) {
         return Err(AppError::Forbidden);
     }
     tx.set_talent_demand_status(id, status, app.now()).await?;
