@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod mail;
 pub mod match_eval;
 pub mod mm_import;
 pub mod ops;

@@ -274,7 +274,7 @@ fn kind(s: &str) -> Kind {
     Kind::parse(s).unwrap_or(Kind::Need)
 }
 
-fn need_doc(r: &StoredNeed) -> Doc {
+pub(crate) fn need_doc(r: &StoredNeed) -> Doc {
     let (n, status) = &r.record;
     let mut d = Doc::new(format!("need:{}", r.id), kind("need"), n.title.clone());
     d.body = [&n.description, &n.indicators, &n.problem, &n.basis]
@@ -297,7 +297,7 @@ fn need_doc(r: &StoredNeed) -> Doc {
     d
 }
 
-fn achievement_doc(r: &Stored<kechuang_core::matchmaking::Achievement>) -> Doc {
+pub(crate) fn achievement_doc(r: &Stored<kechuang_core::matchmaking::Achievement>) -> Doc {
     let a = &r.record;
     let mut d = Doc::new(
         format!("achievement:{}", r.id),
@@ -323,7 +323,7 @@ fn achievement_doc(r: &Stored<kechuang_core::matchmaking::Achievement>) -> Doc {
 /// A policy as the index holds it: 文号, category, issuer and the served types
 /// are keywords; level, category, served types, status and year are facets;
 /// only public statuses are public.
-fn policy_doc(r: &kechuang_store::StoredPolicy) -> Doc {
+pub(crate) fn policy_doc(r: &kechuang_store::StoredPolicy) -> Doc {
     let p = &r.policy;
     let mut d = Doc::new(format!("policy:{}", r.id), Kind::Policy, p.title.clone());
     d.body = match &p.summary {

@@ -141,12 +141,33 @@ async fn serve(settings: &Settings, app: App) -> anyhow::Result<ExitCode> {
             }
         })
     };
+    // Notifications follow the event log; mail goes out through the outbox.
+    let notifier = {
+        let mailer = match &settings.smtp {
+            Some(cfg) => Some(kechuang_app::mail::Mailer::new(cfg).map_err(explain)?),
+            None => None,
+        };
+        let site = kechuang_app::ops::notify::Site {
+            name: format!("{}科技创新服务平台", settings.district_name),
+            base_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+        };
+        tokio::spawn(kechuang_app::mail::run(
+            app.clone(),
+            mailer,
+            site,
+            std::time::Duration::from_secs(2),
+        ))
+    };
     let state = kechuang_web::AppState::new(app.clone(), web).with_searcher(searcher.clone());
     kechuang_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
     worker.abort();
+    notifier.abort();
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

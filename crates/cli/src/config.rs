@@ -414,6 +414,10 @@ struct FileSettings {
     ladder: Option<kechuang_core::ladder::RuleConfig>,
     /// The CJK font the PDFs embed (`PATH` or `PATH#N` for a face of a collection).
     pdf_font: Option<PathBuf>,
+    /// Notification e-mail through this SMTP server (none: in-app only).
+    smtp: Option<kechuang_app::mail::SmtpConfig>,
+    /// The site's public address, for links in e-mails.
+    public_url: Option<String>,
 }
 
 /// Everything a command needs, after layering.
@@ -431,6 +435,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// App settings.
     pub app: kechuang_app::AppConfig,
+    /// SMTP for notification e-mail.
+    pub smtp: Option<kechuang_app::mail::SmtpConfig>,
+    /// The site's public address (links in e-mails).
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -508,6 +516,8 @@ impl Settings {
             district_name: fs.district_name.unwrap_or_else(|| "铜梁区".into()),
             secure_cookies: fs.secure_cookies.unwrap_or(false),
             app,
+            smtp: fs.smtp,
+            public_url: fs.public_url,
         })
     }
 

@@ -41,6 +41,7 @@ pub mod loan;
 pub mod matchmaking;
 pub mod messages;
 pub mod money;
+pub mod notify;
 pub mod org;
 pub mod period;
 pub mod platform;
@@ -51,6 +52,7 @@ pub mod schedule;
 pub mod session;
 pub mod subsidy;
 pub mod subsidy_flow;
+pub mod talent;
 pub mod text;
 
 pub use error::FieldError;

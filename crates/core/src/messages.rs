@@ -364,6 +364,19 @@ pub fn template(code: &str) -> &'static str {
         "geo_org_outside_town" => "坐标不在所填镇街“{town}”范围内",
         "map_layer_invalid" => "图层“{value}”无效",
         "map_measure_invalid" => "指标“{value}”无效",
+        "notify_kind_invalid" => "通知类型“{value}”无法识别",
+        "notify_channel_invalid" => "接收方式“{value}”应为 站内、邮件 或 不接收",
+        "email_invalid" => "邮箱地址“{value}”格式不正确",
+        "email_required" => "选择邮件接收前请先填写邮箱地址",
+        "saved_search_kind_invalid" => {
+            "订阅类型“{value}”应为 技术需求、科技成果、政策 或 揭榜挂帅榜单"
+        }
+        "saved_search_empty" => "请填写关键词或至少一个筛选条件",
+        "saved_search_limit" => "每人最多保存{max}个订阅",
+        "talent_positions_invalid" => "招聘人数应为 1—{max} 的整数：{value}",
+        "talent_education_invalid" => "学历要求“{value}”应为 不限、大专、本科、硕士 或 博士",
+        "talent_category_invalid" => "人才类别“{value}”无法识别",
+        "talent_status_invalid" => "需求状态“{value}”应为 招聘中 或 已结束",
         _ => "输入有误",
     }
 }

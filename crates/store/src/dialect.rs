@@ -15,6 +15,12 @@ pub(crate) struct Dialect {
     /// `filing_current` in key order so a period's rows sit together on disk
     /// (SQLite keeps that table clustered by itself).
     pub maintain: &'static [&'static str],
+    /// Appended to a `SELECT` that claims queued work (the mail outbox) so
+    /// several workers take different rows; SQLite has one writer already.
+    pub claim_rows: &'static str,
+    /// Appended to a `SELECT` that locks the row it reads for the transaction
+    /// (an event-log consumer's cursor).
+    pub lock_row: &'static str,
 }
 
 pub(crate) const SQLITE: Dialect = Dialect {
@@ -22,6 +28,8 @@ pub(crate) const SQLITE: Dialect = Dialect {
     lock_event_log: None,
     analyze: &["PRAGMA optimize"],
     maintain: &["ANALYZE", "PRAGMA optimize"],
+    claim_rows: "",
+    lock_row: "",
 };
 
 pub(crate) const POSTGRES: Dialect = Dialect {
@@ -33,6 +41,8 @@ pub(crate) const POSTGRES: Dialect = Dialect {
         "CLUSTER filing_current USING filing_current_pkey",
         "ANALYZE",
     ],
+    claim_rows: " FOR UPDATE SKIP LOCKED",
+    lock_row: " FOR UPDATE",
 };
 
 impl crate::Backend {

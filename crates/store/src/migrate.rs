@@ -131,6 +131,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0016_geo.sql"),
     ),
     (
+        17,
+        "portal",
+        include_str!("../migrations/0017_portal.sql"),
+        include_str!("../migrations/0017_portal.sql"),
+    ),
+    (
         19,
         "line_rollup",
         include_str!("../migrations/0019_line_rollup.sql"),

@@ -12,6 +12,8 @@
 //! This crate is only ever a dev-dependency. It speaks sqlx directly for the
 //! administrative statements (CREATE/DROP DATABASE) the store does not offer.
 
+pub mod smtp;
+
 use kechuang_store::Store;
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection};

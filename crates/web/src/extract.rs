@@ -23,6 +23,8 @@ pub struct Session {
     pub csrf: String,
     /// Whether the token came in a cookie (ambient credentials need CSRF checks).
     pub via_cookie: bool,
+    /// Unread notifications (filled for pages, which show the count; 0 for the API).
+    pub unread: i64,
 }
 
 impl Session {
@@ -90,7 +92,15 @@ async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<Session>, AppE
             token,
             csrf,
             via_cookie,
+            unread: 0,
         }))
+}
+
+/// A page's session with its unread-notification count filled in.
+async fn with_unread(state: &AppState, s: Option<Session>) -> Result<Option<Session>, AppError> {
+    let Some(mut s) = s else { return Ok(None) };
+    s.unread = kechuang_app::ops::notify::unread(&state.app, &s.actor).await?;
+    Ok(Some(s))
 }
 
 fn unsafe_method(m: &Method) -> bool {
@@ -134,7 +144,9 @@ impl FromRequestParts<AppState> for PageSession {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         Ok(PageSession(
-            lookup(parts, state).await?.ok_or(AppError::Unauthorized)?,
+            with_unread(state, lookup(parts, state).await?)
+                .await?
+                .ok_or(AppError::Unauthorized)?,
         ))
     }
 }
@@ -150,7 +162,9 @@ impl FromRequestParts<AppState> for MaybeSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(MaybeSession(lookup(parts, state).await?))
+        Ok(MaybeSession(
+            with_unread(state, lookup(parts, state).await?).await?,
+        ))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::dto::*;
 use crate::routes::map;
+use crate::routes::portal;
 use crate::routes::{
     auth, chain, challenge, contracts, credit, filings, io, ladder, ledger, matchmaking, mm_import,
     orgs, platforms, policy, search, sessions, subsidy,
@@ -220,6 +221,20 @@ use utoipa::OpenApi;
         map::upload,
         map::versions,
         map::misplaced,
+        portal::portal_figures,
+        portal::my_home,
+        portal::notifications,
+        portal::unread,
+        portal::read,
+        portal::prefs,
+        portal::set_prefs,
+        portal::saved_searches,
+        portal::save_search,
+        portal::delete_search,
+        portal::demands,
+        portal::post_demand,
+        portal::records,
+        portal::add_record,
     ),
     components(schemas(
         UserDto,

@@ -47,6 +47,7 @@ mod qualifications;
 pub(crate) mod rng;
 mod sessions;
 mod subsidies;
+mod talent;
 mod targets;
 
 use crate::ops::auth::hash_password;
@@ -431,6 +432,8 @@ pub async fn build(
     )
     .await?;
     tracing::info!(?subsidies, "demo: subsidies");
+    let talent = talent::write(&mut tx, seed, &plan.orgs, &plan.showcase, app.today(), now).await?;
+    tracing::info!(?talent, "demo: talent demands and records");
     events.extend(subsidy_events);
     let line_demo = line::write(&mut tx, seed, &plan.zhiyan, now).await?;
     tracing::info!(?line_demo, "demo: assembly line in trial production");

@@ -25,5 +25,6 @@ mod org;
 mod platform;
 mod policy;
 mod report_files;
+mod portal;
 mod sessions;
 mod subsidy;

@@ -18,13 +18,16 @@ pub mod line_rollup;
 pub mod matchmaking;
 pub mod mm_import;
 pub mod mm_session;
+pub mod notify;
 pub mod org;
 pub mod platform;
 pub mod policy;
 pub mod qualification;
 pub mod rollup;
+pub mod saved_search;
 pub mod stats;
 pub mod subsidy;
+pub mod talent;
 pub mod user;
 
 pub use bulk::NewEvent;
@@ -62,6 +65,9 @@ pub use matchmaking::{MatchFilter, Stored, StoredNeed};
 pub use mm_session::{
     MeetingRecord, ParticipantRecord, SessionRecord, SessionSummary, SigningRecord,
 };
+pub use notify::{
+    Attention, BureauAttention, MailRow, NewNotification, NotificationRow, OutboxCounts, Recipient,
+};
 pub use org::{OrgFilter, OrgRecord, OrgSummary, Page};
 pub use platform::{
     AllianceRow, EvaluationRow, ExpertRow, MemberRow, PartnerRow, PlatformData, PlatformFilter,
@@ -70,10 +76,12 @@ pub use platform::{
 pub use policy::{PolicyFilter, StoredPolicy};
 pub use qualification::{QualificationRecord, Upserted};
 pub use rollup::{OrgKey, RollupDelta, RollupKey, RollupSums};
+pub use saved_search::SavedSearchRow;
 pub use stats::{DashboardFigures, RdAboveScale, TownIndicatorSums};
 pub use subsidy::{
     ApplicationFilter, ApplicationRecord, AttachmentMeta, HistoryEntry, MeasureRecord,
 };
+pub use talent::{NewTalent, NewTalentDemand, TalentDemandRow, TalentFilter, TalentRow};
 pub use user::{SessionRow, UserRecord};
 
 use crate::StoreError;

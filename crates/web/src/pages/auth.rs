@@ -86,20 +86,17 @@ async fn logout(
         .into_response())
 }
 
-async fn home(MaybeSession(session): MaybeSession) -> Redirect {
-    match session {
-        None => Redirect::to("/login"),
-        Some(s) => match (s.actor.role, &s.actor.org_id) {
-            (Role::BureauAdmin | Role::BureauReviewer, _) => Redirect::to("/enterprises"),
-            (_, Some(org)) => Redirect::to(&format!("/enterprises/{org}")),
-            _ => Redirect::to("/enterprises"),
-        },
+/// Where `/` sends a signed-in user (the portal serves `/` to everyone else).
+pub(super) fn landing(session: &crate::extract::Session) -> Redirect {
+    match (session.actor.role, &session.actor.org_id) {
+        (Role::BureauAdmin | Role::BureauReviewer, _) => Redirect::to("/enterprises"),
+        (_, Some(org)) => Redirect::to(&format!("/enterprises/{org}")),
+        _ => Redirect::to("/enterprises"),
     }
 }
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
 }

@@ -83,6 +83,7 @@ async fn maybe_session(s: &AppState, headers: &HeaderMap) -> Option<Session> {
         token,
         csrf,
         via_cookie: true,
+        unread: 0,
     })
 }
 

@@ -8,6 +8,7 @@ mod contracts;
 mod credit;
 mod dashboard;
 mod filings;
+mod home;
 mod io;
 mod ladder;
 mod ledger;
@@ -15,12 +16,15 @@ mod line;
 mod map;
 mod matchmaking;
 mod mm_import;
+mod notifications;
 mod orgs;
 mod platforms;
 mod policy;
 mod report;
+mod portal;
 mod sessions;
 mod subsidy;
+mod talent;
 
 use crate::AppState;
 use crate::extract::Session;
@@ -37,6 +41,10 @@ pub(crate) struct Layout {
     pub bureau: bool,
     pub csrf: String,
     pub active: &'static str,
+    /// The role's code (the navigation shows what the role uses).
+    pub role: &'static str,
+    /// Unread notifications (the badge in the header).
+    pub unread: i64,
 }
 
 impl Layout {
@@ -50,6 +58,8 @@ impl Layout {
             bureau: session.is_some_and(|s| s.actor.is_bureau()),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
             active,
+            role: session.map(|s| s.actor.role.code()).unwrap_or_default(),
+            unread: session.map(|s| s.unread).unwrap_or_default(),
         }
     }
 }
@@ -103,6 +113,15 @@ pub(crate) fn field_label(field: &str) -> String {
         "doc_no" => "文号",
         "audiences" => "适用对象",
         "measures" => "关联措施",
+        "positions" => "人数",
+        "education" => "学历",
+        "category" => "类别",
+        "introduced_on" => "引进日期",
+        "description" => "职责与要求",
+        "note" => "备注",
+        "email" => "邮箱",
+        "q" => "关键词",
+        "org_id" => "企业",
         other => other,
     }
     .to_string()
@@ -130,4 +149,8 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(report::router())
         .merge(map::router())
+        .merge(portal::router())
+        .merge(home::router())
+        .merge(notifications::router())
+        .merge(talent::router())
 }

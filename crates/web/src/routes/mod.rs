@@ -15,6 +15,7 @@ pub(crate) mod mm_import;
 pub(crate) mod orgs;
 pub(crate) mod platforms;
 pub(crate) mod policy;
+pub(crate) mod portal;
 pub(crate) mod search;
 pub(crate) mod sessions;
 pub(crate) mod subsidy;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(platforms::router())
         .merge(subsidy::router())
         .merge(map::router())
+        .merge(portal::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),
