@@ -5,8 +5,8 @@
 
 mod bench;
 mod bench_contracts;
-mod bench_line_analytics;
 mod bench_line;
+mod bench_line_analytics;
 mod bench_map;
 mod bench_match;
 mod bench_mm;

@@ -15,8 +15,11 @@ pub const DAYS: i64 = 5;
 /// Launch interval of the trial, seconds.
 pub const TAKT_S: i64 = 180;
 
-/// `(code, name, [(joint, bolts, pset, target Nm)])`.
-const STATIONS: [(&str, &str, &[(&str, u32, u32, i64)]); 6] = [
+/// A tightening task: `(joint, bolts, pset, target Nm)`.
+type Task = (&'static str, u32, u32, i64);
+
+/// `(code, name, tasks)`.
+const STATIONS: [(&str, &str, &[Task]); 6] = [
     ("st01", "车架上线", &[("车架定位螺栓", 2, 1, 45)]),
     (
         "st02",

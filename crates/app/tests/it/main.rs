@@ -24,7 +24,7 @@ mod mm_import;
 mod org;
 mod platform;
 mod policy;
-mod report_files;
 mod portal;
+mod report_files;
 mod sessions;
 mod subsidy;

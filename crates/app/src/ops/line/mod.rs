@@ -7,8 +7,8 @@
 pub mod analytics;
 pub mod export;
 pub mod recorded;
-pub mod views;
 pub mod runner;
+pub mod views;
 
 use crate::{Actor, App, AppError, AppResult};
 use kechuang_core::ids::OrgId;
