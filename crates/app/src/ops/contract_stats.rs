@@ -59,7 +59,7 @@ pub struct Ytd {
     pub yoy_pct: Option<Decimal>,
     /// Full-year projection of 合同成交额.
     pub projection: Amount,
-    /// The sentence of the report ("1—9月技术合同成交额3.2亿元，预计全年突破3.5亿元，…").
+    /// The sentence of the report ("1—6月技术合同成交额1.84亿元，预计全年突破3.6亿元，…").
     pub sentence: String,
 }
 
@@ -450,23 +450,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sentence_reads_like_the_newspaper() {
+    fn the_sentence_reads_like_a_report() {
         let y = Ytd {
-            year: 2023,
-            months: 9,
-            count: 400,
-            amount: Amount::of(32_000 * 1_000_000),
-            tech: Amount::of(30_000 * 1_000_000),
-            last_year_amount: Amount::of(10_400 * 1_000_000),
-            last_year_count: 130,
-            last_year_full: Amount::of(11_500 * 1_000_000),
-            yoy_pct: yoy_pct(32_000, 10_400),
-            projection: Amount::of(35_384 * 1_000_000),
+            year: 2025,
+            months: 6,
+            count: 210,
+            amount: Amount::of(18_400 * 1_000_000),
+            tech: Amount::of(17_000 * 1_000_000),
+            last_year_amount: Amount::of(4_500 * 1_000_000),
+            last_year_count: 90,
+            last_year_full: Amount::of(9_900 * 1_000_000),
+            yoy_pct: yoy_pct(18_400, 4_500),
+            projection: Amount::of(36_800 * 1_000_000),
             sentence: String::new(),
         };
         assert_eq!(
             sentence(&y),
-            "2023年1—9月技术合同成交额3.2亿元，预计全年突破3.5亿元，是去年同期的3倍以上。"
+            "2025年1—6月技术合同成交额1.84亿元，预计全年突破3.6亿元，是去年同期的4倍以上。"
         );
         assert_eq!(yi_text(12_345_678_900), "1.23");
         assert_eq!(yi_floor_text(39_990_000_000), "3.9");

@@ -431,6 +431,27 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/sessions/{id}/signings"),
     ("GET", "/api/v1/sessions/{id}/schedule.xlsx"),
     ("GET", "/api/v1/sessions/{id}/schedule.pdf"),
+    // The 科技地图 (routes/map.rs).
+    ("GET", "/api/v1/map/points"),
+    ("GET", "/api/v1/map/geography"),
+    ("POST", "/api/v1/map/geography"),
+    ("GET", "/api/v1/map/geography/versions"),
+    ("GET", "/api/v1/map/misplaced"),
+    // The portal, home pages, notifications, saved searches, talent (routes/portal.rs).
+    ("GET", "/api/v1/portal"),
+    ("GET", "/api/v1/home"),
+    ("GET", "/api/v1/notifications"),
+    ("GET", "/api/v1/notifications/unread"),
+    ("POST", "/api/v1/notifications/read"),
+    ("GET", "/api/v1/notifications/prefs"),
+    ("PUT", "/api/v1/notifications/prefs"),
+    ("GET", "/api/v1/saved-searches"),
+    ("POST", "/api/v1/saved-searches"),
+    ("DELETE", "/api/v1/saved-searches/{id}"),
+    ("GET", "/api/v1/talent/demands"),
+    ("POST", "/api/v1/talent/demands"),
+    ("GET", "/api/v1/talent/records"),
+    ("POST", "/api/v1/talent/records"),
 ];
 
 #[tokio::test]
