@@ -566,6 +566,40 @@ pub(crate) async fn write(
             json!({"evaluation_id": d.evaluation_id, "approved": false, "reason": d.reason}),
         ));
     }
+    // Consents the login bank has not decided yet: what its credit officer finds
+    // waiting. A stream of its own, so the loans above do not move.
+    let mut pending_rng = Rng::stream(seed, "loans-pending");
+    let mut pending = 0;
+    for _ in 0..50 {
+        if pending == 3 {
+            break;
+        }
+        let start = pending_rng.date_between(ymd(2026, 9, 1), ymd(2026, 10, 31));
+        let (i, e) = borrower(&mut pending_rng, &inputs, &facts, &founded, start, now)?;
+        let std::collections::hash_map::Entry::Vacant(v) = consents.entry((i, login_bank)) else {
+            continue;
+        };
+        tx.insert_credit_evaluation(&e).await?;
+        let c = ConsentRecord {
+            id: kechuang_store::new_id(),
+            org_id: inputs[i].org.id.clone(),
+            org_name: String::new(),
+            bank_id: banks[login_bank].0.clone(),
+            bank_name: String::new(),
+            scope: SCOPE.into(),
+            granted_on: e.evaluated_on,
+            revoked_on: None,
+        };
+        tx.insert_consent(&c, now, ACTOR).await?;
+        events.push(event(
+            "credit_consent",
+            &c.id,
+            "credit.consent_granted",
+            json!({"org_id": c.org_id, "bank_id": c.bank_id, "granted_on": c.granted_on}),
+        ));
+        v.insert(c.id);
+        pending += 1;
+    }
     // The risk fund, appropriated by the city and the district at 4 : 6.
     let fund = Account::parse(FUND).map_err(|e| err(e.to_string()))?;
     tx.ensure_ledger_account(&fund, "知识价值信用贷款风险补偿资金", None, now)

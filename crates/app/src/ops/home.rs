@@ -186,6 +186,12 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
                     "/credit",
                     "跟进催收或申请风险补偿",
                 ));
+                items.push(item(
+                    "在贷未到期的贷款",
+                    c(Attention::BankLoansOutstanding).await?,
+                    "/credit",
+                    "贷后跟踪，到期前提醒还款",
+                ));
             }
             _ => {}
         }
