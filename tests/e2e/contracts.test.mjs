@@ -8,82 +8,22 @@
 // (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { creditCode, startDistrict } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-e2e-'));
-let server, browser, base;
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-    s.on('error', rej);
-  });
-}
-
-async function waitReady(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready');
-}
-
-function kc(...args) {
-  return execFileSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-// A valid 统一社会信用代码 (GB 32100-2015) from 17 characters.
-function creditCode(first17) {
-  const cs = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += cs.indexOf(first17[i]) * (3 ** i % 31);
-  const r = 31 - (sum % 31);
-  return first17 + cs[r === 31 ? 0 : r];
-}
+let d, browser, base;
 
 before(async () => {
-  kc('demo', '--no-serve');
-  kc('user', 'add', '--username', 'e2eadmin', '--password', 'e2e-password', '--role', 'bureau_admin', '--display-name', '测试管理员');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitReady(base, 30000);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  d = await startDistrict('kechuang-e2e-', { users: [{ username: 'e2eadmin', password: 'e2e-password', role: 'bureau_admin', displayName: '测试管理员' }] });
+  ({ browser, base } = d);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(async () => { if (d) await d.close(); });
 
 
-async function loginAs(username, password) {
-  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return { context, page };
-}
+const loginAs = (username, password) => d.login(username, password, { acceptDownloads: true });
 
 // Clicks a submit button and waits for the page it leads to (the same URL after
 // a redirect, so waitForURL alone could return before the post).

@@ -5,74 +5,21 @@
 // Environment: KECHUANG_BIN (default ../../target/debug/kechuang), CHROMIUM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, startDistrict } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-dash-'));
-const artifacts = resolve(here, 'artifacts');
-let server, browser, base;
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-    s.on('error', rej);
-  });
-}
-
-async function waitReady(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready');
-}
-
-function kc(...args) {
-  return execFileSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+let d, browser, base, dataDir;
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  kc('demo', '--no-serve');
-  kc('user', 'add', '--username', 'dashadmin', '--password', 'dash-password', '--role', 'bureau_admin', '--display-name', '看板测试');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitReady(base, 30000);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  d = await startDistrict('kechuang-dash-', { users: [{ username: 'dashadmin', password: 'dash-password', role: 'bureau_admin', displayName: '看板测试' }] });
+  ({ browser, base, dataDir } = d);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(async () => { if (d) await d.close(); });
 
-async function login(viewport) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', 'dashadmin');
-  await page.fill('input[name=password]', 'dash-password');
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return { context, page };
-}
+const login = (viewport) => d.login('dashadmin', 'dash-password', { viewport, acceptDownloads: true });
 
 test('the dashboard draws its charts, has data tables, and a town filter changes a panel', async () => {
   const { context, page } = await login({ width: 1366, height: 768 });

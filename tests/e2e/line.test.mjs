@@ -6,65 +6,20 @@
 // (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { startDistrict } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-e2e-line-'));
-let server, browser, base;
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-    s.on('error', rej);
-  });
-}
-
-async function waitReady(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready');
-}
+let d, base;
 
 before(async () => {
-  execFileSync(bin, ['--data-dir', dataDir, 'demo', '--no-serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitReady(base, 30000);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  d = await startDistrict('kechuang-e2e-line-');
+  ({ base } = d);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(async () => { if (d) await d.close(); });
 
 test('the line engineer reads the demo line analytics, traces a VIN and exports xlsx', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', 'engineer');
-  await page.fill('input[name=password]', 'Engineer@2023');
-  await page.click('button[type=submit]');
-  await page.waitForLoadState('load');
+  const { context, page } = await d.login('engineer', 'Engineer@2023', { acceptDownloads: true });
 
   await page.goto(base + '/lines');
   const link = page.locator('#lines a', { hasText: '质量分析' }).first();

@@ -4,69 +4,20 @@
 // and each home page go to tests/e2e/artifacts/ (gitignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, startDistrict } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.KECHUANG_BIN || resolve(here, '../../target/debug/kechuang');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const dataDir = mkdtempSync(join(tmpdir(), 'kechuang-portal-'));
-const artifacts = resolve(here, 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-let server, browser, base;
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-    s.on('error', rej);
-  });
-}
-
-async function waitReady(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try { const r = await fetch(url + '/readyz'); if (r.ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready');
-}
+let d, browser, base;
 
 before(async () => {
-  execFileSync(bin, ['--data-dir', dataDir, 'demo', '--no-serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitReady(base, 30000);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  d = await startDistrict('kechuang-portal-');
+  ({ browser, base } = d);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(async () => { if (d) await d.close(); });
 
-async function loginAs(username, password, viewport) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: viewport || { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return { context, page };
-}
+const loginAs = (username, password, viewport) =>
+  d.login(username, password, { viewport: viewport || { width: 1366, height: 768 } });
 
 async function api(method, path, token, body) {
   const r = await fetch(base + path, {
