@@ -20,6 +20,16 @@
         return { name: s[0], type: c.kind === "line" ? "line" : "bar", data: s[1] };
       })
     });
+    // The town / cluster breakdowns: a click on a bar filters the whole wall.
+    var key = el.getAttribute("data-filter-key");
+    if (key) {
+      var base = el.getAttribute("data-filter-base") || "/dashboard?";
+      chart.on("click", function (p) {
+        if (!p.name || p.name.charAt(0) === "（") return;
+        window.location.href = base + key + "=" + encodeURIComponent(p.name);
+      });
+      el.style.cursor = "pointer";
+    }
     el.setAttribute("data-rendered", "1");
     charts.push(chart);
   });

@@ -3,7 +3,7 @@
 //! PDF renderers ([`crate::report_html`], [`crate::report_xlsx`], [`crate::report_pdf`])
 //! all draw this one document, so the three files say the same thing.
 
-use crate::ops::report::{DistrictReport, range_label, to_markdown};
+use crate::ops::report::{DistrictReport, Programme, range_label, to_markdown};
 use crate::pdf::{Chart, ChartKind};
 use chrono::Datelike;
 use kechuang_core::period::Period;
@@ -160,148 +160,16 @@ pub fn build(r: &DistrictReport) -> ReportDoc {
         ]],
         chart: None,
     });
-    let ready: Vec<(String, i64)> = kechuang_core::ladder::LADDER
-        .iter()
-        .filter_map(|tier| {
-            r.cultivation
-                .ready
-                .get(tier.code())
-                .map(|n| (tier.zh().to_string(), *n))
-        })
-        .collect();
-    sections.push(Section {
-        name: "梯度培育".into(),
-        title: "梯度培育：已具备条件、尚未取得的企业".into(),
-        text: r
-            .cultivation
-            .targets
-            .iter()
-            .map(|g| {
-                format!(
-                    "{}：基期{}家（{}），目标{}家（{}前），当前{}家，进度{}。",
-                    g.name,
-                    g.baseline_value,
-                    g.baseline_date,
-                    g.target_value,
-                    g.due_date,
-                    g.current,
-                    g.progress_pct.map_or("—".into(), |p| format!("{p}%"))
-                )
-            })
-            .collect(),
-        headers: vec!["梯度".into(), "企业（家）".into()],
-        rows: ready
-            .iter()
-            .map(|(n, c)| vec![t(n), Cell::Int(*c)])
-            .collect(),
-        chart: (!ready.is_empty()).then(|| Chart {
-            title: "培育库：具备条件的企业（家）".into(),
-            kind: ChartKind::Bar,
-            labels: ready.iter().map(|(n, _)| n.clone()).collect(),
-            series: vec![(
-                "企业".into(),
-                ready.iter().map(|(_, c)| *c as f64).collect(),
-            )],
-        }),
-    });
-    let m = &r.matchmaking;
-    let funnel = [
-        ("发布需求", m.needs),
-        ("发布成果", m.achievements),
-        ("对接意向", m.interests),
-        ("意向受理", m.interests_accepted),
-        ("产学研合作", m.chain.collaborations),
-        ("成果转化", m.chain.conversions),
-        ("新产品", m.chain.products),
-    ];
-    sections.push(Section {
-        name: "产学研对接".into(),
-        title: "产学研对接与成果转化".into(),
-        text: Vec::new(),
-        headers: vec!["环节".into(), "数量".into()],
-        rows: funnel
-            .iter()
-            .map(|(n, c)| vec![t(n), Cell::Int(*c)])
-            .collect(),
-        chart: Some(Chart {
-            title: "对接漏斗".into(),
-            kind: ChartKind::Bar,
-            labels: funnel.iter().map(|(n, _)| (*n).to_string()).collect(),
-            series: vec![(
-                "数量".into(),
-                funnel.iter().map(|(_, c)| *c as f64).collect(),
-            )],
-        }),
-    });
-    let c = &r.contracts;
-    sections.push(Section {
-        name: "技术合同".into(),
-        title: format!("技术合同登记（{label}）"),
-        text: Vec::new(),
-        headers: vec![
-            "登记合同（项）".into(),
-            "合同成交额（万元）".into(),
-            "技术交易额（万元）".into(),
-            "上年同期成交额（万元）".into(),
-            "同比".into(),
-        ],
-        rows: vec![vec![
-            Cell::Int(c.count),
-            Cell::Dec(c.amount_wan),
-            Cell::Dec(c.tech_transaction_wan),
-            Cell::Dec(c.last_year_amount_wan),
-            Cell::Pct(c.yoy_pct),
-        ]],
-        chart: Some(Chart {
-            title: "技术合同成交额（万元）".into(),
-            kind: ChartKind::Bar,
-            labels: vec!["上年同期".into(), "本期".into()],
-            series: vec![(
-                "成交额".into(),
-                vec![
-                    c.last_year_amount_wan.to_f64().unwrap_or(0.0),
-                    c.amount_wan.to_f64().unwrap_or(0.0),
-                ],
-            )],
-        }),
-    });
-    let l = &r.loans;
-    let s = &r.subsidies;
-    sections.push(Section {
-        name: "科技金融".into(),
-        title: "知识价值信用贷款与政策兑现（累计）".into(),
-        text: Vec::new(),
-        headers: vec!["项目".into(), "数量（家次）".into(), "金额（万元）".into()],
-        rows: vec![
-            vec![
-                t("知识价值信用贷款"),
-                Cell::Int(l.count),
-                Cell::Dec(l.amount_wan),
-            ],
-            vec![
-                t("撬动商业贷款"),
-                t("—"),
-                Cell::Dec(l.leveraged_commercial_wan),
-            ],
-            vec![
-                t("补助申报与兑付"),
-                Cell::Int(s.applications),
-                Cell::Dec(s.paid_wan),
-            ],
-        ],
-        chart: Some(Chart {
-            title: "金额（万元）".into(),
-            kind: ChartKind::Bar,
-            labels: vec!["信用贷款".into(), "撬动商业贷款".into(), "补助兑付".into()],
-            series: vec![(
-                "金额".into(),
-                [l.amount_wan, l.leveraged_commercial_wan, s.paid_wan]
-                    .iter()
-                    .map(|d| d.to_f64().unwrap_or(0.0))
-                    .collect(),
-            )],
-        }),
-    });
+    sections.extend(programme_sections(
+        &label,
+        &Programme {
+            cultivation: r.cultivation.clone(),
+            matchmaking: r.matchmaking.clone(),
+            loans: r.loans.clone(),
+            contracts: r.contracts.clone(),
+            subsidies: r.subsidies.clone(),
+        },
+    ));
     let ch = &r.challenges;
     sections.push(Section {
         name: "揭榜挂帅".into(),
@@ -362,6 +230,156 @@ pub fn build(r: &DistrictReport) -> ReportDoc {
         paragraphs,
         sections,
     }
+}
+
+/// The programme sections (梯度培育, 产学研对接, 技术合同, 科技金融) of the
+/// report and of the indicator wall, whatever the selection; `label` names the
+/// range (`2023年1—9月`).
+pub fn programme_sections(label: &str, p: &Programme) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let ready: Vec<(String, i64)> = kechuang_core::ladder::LADDER
+        .iter()
+        .filter_map(|tier| {
+            p.cultivation
+                .ready
+                .get(tier.code())
+                .map(|n| (tier.zh().to_string(), *n))
+        })
+        .collect();
+    sections.push(Section {
+        name: "梯度培育".into(),
+        title: "梯度培育：已具备条件、尚未取得的企业".into(),
+        text: p
+            .cultivation
+            .targets
+            .iter()
+            .map(|g| {
+                format!(
+                    "{}：基期{}家（{}），目标{}家（{}前），当前{}家，进度{}。",
+                    g.name,
+                    g.baseline_value,
+                    g.baseline_date,
+                    g.target_value,
+                    g.due_date,
+                    g.current,
+                    g.progress_pct.map_or("—".into(), |p| format!("{p}%"))
+                )
+            })
+            .collect(),
+        headers: vec!["梯度".into(), "企业（家）".into()],
+        rows: ready
+            .iter()
+            .map(|(n, c)| vec![t(n), Cell::Int(*c)])
+            .collect(),
+        chart: (!ready.is_empty()).then(|| Chart {
+            title: "培育库：具备条件的企业（家）".into(),
+            kind: ChartKind::Bar,
+            labels: ready.iter().map(|(n, _)| n.clone()).collect(),
+            series: vec![(
+                "企业".into(),
+                ready.iter().map(|(_, c)| *c as f64).collect(),
+            )],
+        }),
+    });
+    let m = &p.matchmaking;
+    let funnel = [
+        ("发布需求", m.needs),
+        ("发布成果", m.achievements),
+        ("对接意向", m.interests),
+        ("意向受理", m.interests_accepted),
+        ("产学研合作", m.chain.collaborations),
+        ("成果转化", m.chain.conversions),
+        ("新产品", m.chain.products),
+    ];
+    sections.push(Section {
+        name: "产学研对接".into(),
+        title: "产学研对接与成果转化".into(),
+        text: Vec::new(),
+        headers: vec!["环节".into(), "数量".into()],
+        rows: funnel
+            .iter()
+            .map(|(n, c)| vec![t(n), Cell::Int(*c)])
+            .collect(),
+        chart: Some(Chart {
+            title: "对接漏斗".into(),
+            kind: ChartKind::Bar,
+            labels: funnel.iter().map(|(n, _)| (*n).to_string()).collect(),
+            series: vec![(
+                "数量".into(),
+                funnel.iter().map(|(_, c)| *c as f64).collect(),
+            )],
+        }),
+    });
+    let c = &p.contracts;
+    sections.push(Section {
+        name: "技术合同".into(),
+        title: format!("技术合同登记（{label}）"),
+        text: Vec::new(),
+        headers: vec![
+            "登记合同（项）".into(),
+            "合同成交额（万元）".into(),
+            "技术交易额（万元）".into(),
+            "上年同期成交额（万元）".into(),
+            "同比".into(),
+        ],
+        rows: vec![vec![
+            Cell::Int(c.count),
+            Cell::Dec(c.amount_wan),
+            Cell::Dec(c.tech_transaction_wan),
+            Cell::Dec(c.last_year_amount_wan),
+            Cell::Pct(c.yoy_pct),
+        ]],
+        chart: Some(Chart {
+            title: "技术合同成交额（万元）".into(),
+            kind: ChartKind::Bar,
+            labels: vec!["上年同期".into(), "本期".into()],
+            series: vec![(
+                "成交额".into(),
+                vec![
+                    c.last_year_amount_wan.to_f64().unwrap_or(0.0),
+                    c.amount_wan.to_f64().unwrap_or(0.0),
+                ],
+            )],
+        }),
+    });
+    let l = &p.loans;
+    let s = &p.subsidies;
+    sections.push(Section {
+        name: "科技金融".into(),
+        title: "知识价值信用贷款与政策兑现（累计）".into(),
+        text: Vec::new(),
+        headers: vec!["项目".into(), "数量（家次）".into(), "金额（万元）".into()],
+        rows: vec![
+            vec![
+                t("知识价值信用贷款"),
+                Cell::Int(l.count),
+                Cell::Dec(l.amount_wan),
+            ],
+            vec![
+                t("撬动商业贷款"),
+                t("—"),
+                Cell::Dec(l.leveraged_commercial_wan),
+            ],
+            vec![
+                t("补助申报与兑付"),
+                Cell::Int(s.applications),
+                Cell::Dec(s.paid_wan),
+            ],
+        ],
+        chart: Some(Chart {
+            title: "金额（万元）".into(),
+            kind: ChartKind::Bar,
+            labels: vec!["信用贷款".into(), "撬动商业贷款".into(), "补助兑付".into()],
+            series: vec![(
+                "金额".into(),
+                [l.amount_wan, l.leveraged_commercial_wan, s.paid_wan]
+                    .iter()
+                    .map(|d| d.to_f64().unwrap_or(0.0))
+                    .collect(),
+            )],
+        }),
+    });
+    sections
 }
 
 fn level_zh(code: &str) -> &str {

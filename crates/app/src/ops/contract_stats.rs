@@ -17,7 +17,7 @@ use kechuang_core::FieldError;
 use kechuang_core::contract::{self as rules, Category, PartyType, Subtype, project_full_year};
 use kechuang_core::indicator::yoy_pct;
 use kechuang_core::money::Money;
-use kechuang_store::{ContractDim, ContractSum, Db};
+use kechuang_store::{ContractDim, ContractSum, Db, Selection};
 use rust_decimal::Decimal;
 
 /// One group of the statistics.
@@ -410,8 +410,29 @@ pub async fn report_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<ContractFigures> {
-    let (count, amount, tech) = totals(db, from, to).await?;
-    let (_, base, _) = totals(db, year_earlier(from), year_earlier(to)).await?;
+    report_figures_in(db, from, to, Selection::default()).await
+}
+
+/// The report's contract figures for `[from, to]`, limited to the contracts whose
+/// seller is in the selection (the contract's registered town, the seller's
+/// cluster); the whole district reads the day sums.
+pub async fn report_figures_in(
+    db: &mut Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    sel: Selection<'_>,
+) -> AppResult<ContractFigures> {
+    let (count, amount, tech, base) = if sel.is_all() {
+        let (count, amount, tech) = totals(db, from, to).await?;
+        let (_, base, _) = totals(db, year_earlier(from), year_earlier(to)).await?;
+        (count, amount, tech, base)
+    } else {
+        let (count, amount, tech) = db.contract_totals_in(from, to, sel).await?;
+        let (_, base, _) = db
+            .contract_totals_in(year_earlier(from), year_earlier(to), sel)
+            .await?;
+        (count, amount, tech, base)
+    };
     Ok(ContractFigures {
         count,
         amount_wan: Money::from_fen(amount).wan_2dp(),

@@ -56,6 +56,8 @@ pub struct WallQuery {
     pub cluster: Option<String>,
     /// Indicator for rankings and breakdowns (default 研发费用总额).
     pub rank_by: Option<String>,
+    /// Indicator of the distribution panel (code or header; default `rank_by`).
+    pub dist: Option<String>,
 }
 
 /// One indicator on the wall: district (or filtered) sum, average, and changes.
@@ -138,12 +140,132 @@ pub struct Wall {
     pub by_town: Vec<GroupFigure>,
     /// Per cluster, the ranking indicator.
     pub by_cluster: Vec<GroupFigure>,
-    /// Top 20 enterprises by the ranking indicator (id, name, value).
+    /// Top 20 enterprises by the ranking indicator (id, name, value), in the
+    /// selected towns and cluster.
     pub top: Vec<(String, String, i64)>,
+    /// The distribution of one indicator over the selected enterprises' filings.
+    pub distribution: Distribution,
     /// The programme figures (cultivation pool, matchmaking, contracts, subsidies,
-    /// loans): the district report's own figures for the period's year to date;
-    /// `None` when limited to towns (those figures are district-wide).
-    pub programme: Option<crate::ops::report::DistrictReport>,
+    /// loans) of the selection for the period's year to date: the district
+    /// report's own queries and sections ([`crate::ops::report::programme`]).
+    pub programme: crate::ops::report::Programme,
+    /// The programme figures' range (`2023年1—9月`).
+    pub programme_label: String,
+}
+
+/// One bucket of a distribution: values `lo <= v < hi` (stored units); the
+/// last bucket is `lo <= v` when `open` (the far outliers).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Bucket {
+    /// Lower bound (inclusive).
+    pub lo: i64,
+    /// Upper bound (exclusive).
+    pub hi: i64,
+    /// Open-ended (every value from `lo` up).
+    pub open: bool,
+    /// Filings in the bucket.
+    pub count: i64,
+}
+
+/// The distribution of an indicator's reported values in a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Distribution {
+    /// Indicator code.
+    pub code: &'static str,
+    /// Filings reporting it.
+    pub count: i64,
+    /// Minimum, lower quartile, median, upper quartile, maximum (nearest rank),
+    /// stored units; `None` without values.
+    pub five: Option<[i64; 5]>,
+    /// Histogram buckets, ascending.
+    pub buckets: Vec<Bucket>,
+}
+
+/// A "nice" bucket width (1, 2 or 5 × 10^k stored units) at least `raw`.
+fn nice_width(raw: i64) -> i64 {
+    let mut p: i64 = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if let Some(w) = p.checked_mul(m)
+                && w >= raw
+            {
+                return w;
+            }
+        }
+        match p.checked_mul(10) {
+            Some(n) => p = n,
+            None => return i64::MAX,
+        }
+    }
+}
+
+/// The nearest-rank `num/den` quantile of ascending values (not empty).
+fn nearest_rank(v: &[i64], num: usize, den: usize) -> i64 {
+    let n = v.len();
+    let rank = (num * n).div_ceil(den).clamp(1, n);
+    v[rank - 1]
+}
+
+/// The distribution of ascending values: quartiles by nearest rank, and about ten
+/// equal buckets of a nice width (1, 2 or 5 × 10^k) from the minimum; values
+/// beyond the upper quartile plus three interquartile ranges (far outliers) share
+/// one open-ended last bucket, so a few giants do not squeeze everyone else into
+/// the first bar.
+pub fn distribution(code: &'static str, v: &[i64]) -> Distribution {
+    let Some((&min, &max)) = v.first().zip(v.last()) else {
+        return Distribution {
+            code,
+            count: 0,
+            five: None,
+            buckets: Vec::new(),
+        };
+    };
+    let (q1, med, q3) = (
+        nearest_rank(v, 1, 4),
+        nearest_rank(v, 1, 2),
+        nearest_rank(v, 3, 4),
+    );
+    let fence = q3.saturating_add((q3 - q1).saturating_mul(3));
+    let top = if max > fence {
+        v.iter().copied().filter(|x| *x <= fence).max().unwrap_or(min)
+    } else {
+        max
+    };
+    let span = top - min;
+    let width = nice_width(((span + 9) / 10).max(1));
+    let lo0 = min.div_euclid(width) * width;
+    let n = ((top - lo0) / width + 1) as usize;
+    let mut buckets: Vec<Bucket> = (0..n)
+        .map(|i| Bucket {
+            lo: lo0 + i as i64 * width,
+            hi: lo0 + (i as i64 + 1) * width,
+            open: false,
+            count: 0,
+        })
+        .collect();
+    let mut outliers = 0;
+    for x in v {
+        if *x > top {
+            outliers += 1;
+        } else {
+            buckets[((x - lo0) / width) as usize].count += 1;
+        }
+    }
+    if outliers > 0 {
+        let lo = buckets.last().map_or(lo0, |b| b.hi);
+        buckets.push(Bucket {
+            lo,
+            hi: max.saturating_add(1),
+            open: true,
+            count: outliers,
+        });
+    }
+    Distribution {
+        code,
+        count: v.len() as i64,
+        five: Some([min, q1, med, q3, max]),
+        buckets,
+    }
 }
 
 fn quarter_before(p: Period) -> Option<Period> {
@@ -184,6 +306,12 @@ pub async fn wall(app: &App, actor: &Actor, q: &WallQuery) -> AppResult<Wall> {
         Some(c) => indicator::by_code(c).or_else(|| indicator::by_header(c)),
     }
     .ok_or_else(|| AppError::invalid(FieldError::new("rank_by", "indicator_unknown")))?;
+    let dist_ind = match q.dist.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => ind,
+        Some(c) => indicator::by_code(c)
+            .or_else(|| indicator::by_header(c))
+            .ok_or_else(|| AppError::invalid(FieldError::new("dist", "indicator_unknown")))?,
+    };
     let mut towns: Option<Vec<String>> = actor.towns.clone();
     let wanted: Vec<String> = q
         .towns
@@ -206,6 +334,10 @@ pub async fn wall(app: &App, actor: &Actor, q: &WallQuery) -> AppResult<Wall> {
     let prev = quarter_before(period);
     let mut codes = vec![period.code(), base.code()];
     codes.extend(prev.map(Period::code));
+    let sel = kechuang_store::Selection {
+        towns: towns.as_deref(),
+        cluster: cluster.as_deref(),
+    };
     let mut db = app.store.read().await?;
     // Tier trend: the last six quarter ends up to the period.
     let mut ends = Vec::new();
@@ -229,7 +361,7 @@ pub async fn wall(app: &App, actor: &Actor, q: &WallQuery) -> AppResult<Wall> {
     > = Default::default();
     for (i, e) in ends.iter().enumerate() {
         for (k, n) in db
-            .counts_by_qualification(e.end_date().min(today), towns.as_deref())
+            .qualification_counts_in(e.end_date().min(today), sel)
             .await?
         {
             trend.entry(k).or_insert_with(|| vec![0; ends.len()])[i] = n;
@@ -283,27 +415,25 @@ pub async fn wall(app: &App, actor: &Actor, q: &WallQuery) -> AppResult<Wall> {
         })
         .collect();
     let top = db
-        .top_by_indicator(period, ind, 20, towns.as_deref())
+        .top_in(period, ind, 20, sel)
         .await?
         .into_iter()
         .map(|(id, n, v)| (id.0, n, v))
         .collect();
+    let values = db.indicator_values_in(period, dist_ind, sel).await?;
     drop(db);
+    let distribution = distribution(dist_ind.code, &values);
     let mut by_town: Vec<GroupFigure> = by_town.into_values().collect();
     by_town.sort_by(|a, b| b.value.cmp(&a.value).then(a.name.cmp(&b.name)));
     let mut by_cluster: Vec<GroupFigure> = by_cluster.into_values().collect();
     by_cluster.sort_by(|a, b| b.value.cmp(&a.value).then(a.name.cmp(&b.name)));
-    let programme = if towns.is_none() {
-        let from = chrono::NaiveDate::from_ymd_opt(period.year_number(), 1, 1)
-            .ok_or_else(|| AppError::invalid(FieldError::new("period", "period_invalid")))?;
-        let range = crate::ops::report::Range {
-            from,
-            to: period.end_date(),
-        };
-        Some(crate::ops::report::district(app, actor, &range).await?)
-    } else {
-        None
+    let from = chrono::NaiveDate::from_ymd_opt(period.year_number(), 1, 1)
+        .ok_or_else(|| AppError::invalid(FieldError::new("period", "period_invalid")))?;
+    let range = crate::ops::report::Range {
+        from,
+        to: period.end_date(),
     };
+    let programme = crate::ops::report::programme(app, actor, &range, sel).await?;
     Ok(Wall {
         period: period.to_string(),
         base: base.to_string(),
@@ -320,7 +450,9 @@ pub async fn wall(app: &App, actor: &Actor, q: &WallQuery) -> AppResult<Wall> {
         by_town,
         by_cluster,
         top,
+        distribution,
         programme,
+        programme_label: crate::ops::report::range_label(&range),
     })
 }
 
@@ -526,11 +658,148 @@ pub fn panels(w: &Wall) -> Vec<crate::report_doc::Section> {
             )],
         }),
     });
-    if let Some(r) = &w.programme {
-        let doc = crate::report_doc::build(r);
-        out.extend(doc.sections.into_iter().filter(|s| {
-            ["梯度培育", "产学研对接", "技术合同", "科技金融"].contains(&s.name.as_str())
-        }));
+    out.push(distribution_section(w));
+    let filtered = w.towns.is_some() || w.cluster.is_some();
+    for mut s in crate::report_doc::programme_sections(&w.programme_label, &w.programme) {
+        if filtered {
+            s.text.extend(programme_note(&s.name).map(str::to_string));
+        }
+        out.push(s);
     }
     out
+}
+
+/// What a filtered programme panel says about attribution: which of its figures
+/// follow the town / cluster filter and which stay district-wide.
+fn programme_note(section: &str) -> Option<&'static str> {
+    match section {
+        "梯度培育" => Some(
+            "按企业所在镇街、产业集群筛选；上方区级培育目标为全区口径，不随筛选变化。",
+        ),
+        "产学研对接" => Some(
+            "按企业一方所在镇街、产业集群筛选（需求按发布企业，意向按任一方，合作及转化按企业方）；“发布成果”由高校院所等成果方发布，不归属镇街，按全区口径显示。",
+        ),
+        "技术合同" => Some("按卖方（登记单位）登记时所在镇街及其产业集群筛选。"),
+        "科技金融" => Some("按贷款企业、补助申报企业所在镇街、产业集群筛选。"),
+        _ => None,
+    }
+}
+
+fn distribution_section(w: &Wall) -> crate::report_doc::Section {
+    use crate::pdf::{Chart, ChartKind};
+    use crate::report_doc::{Cell, Section};
+    let d = &w.distribution;
+    let ind = indicator::by_code(d.code);
+    let (name, unit, dec) = ind.map_or(("", "", 0), |i| (i.name, i.unit.zh(), i.decimals));
+    let fmt = |v: i64| kechuang_core::money::format_scaled(v, dec, 0);
+    let label = |b: &Bucket| {
+        if b.open {
+            format!("{}及以上", fmt(b.lo))
+        } else {
+            format!("{}～{}", fmt(b.lo), fmt(b.hi))
+        }
+    };
+    let text = match d.five {
+        Some([min, q1, med, q3, max]) => vec![format!(
+            "填报企业{}家；最小值{}，下四分位数{}，中位数{}，上四分位数{}，最大值{}（{unit}）。区间含下限、不含上限。",
+            d.count,
+            fmt(min),
+            fmt(q1),
+            fmt(med),
+            fmt(q3),
+            fmt(max)
+        )],
+        None => vec!["本期无填报数据。".to_string()],
+    };
+    let mut rows: Vec<Vec<Cell>> = d
+        .buckets
+        .iter()
+        .map(|b| {
+            vec![
+                Cell::Text(label(b)),
+                Cell::Int(b.count),
+                Cell::Pct(pct_of(b.count, d.count)),
+            ]
+        })
+        .collect();
+    if let Some(five) = d.five {
+        for (n, v) in ["最小值", "下四分位数", "中位数", "上四分位数", "最大值"]
+            .iter()
+            .zip(five)
+        {
+            rows.push(vec![
+                Cell::Text((*n).to_string()),
+                value_cell(v, dec),
+                Cell::Text(String::new()),
+            ]);
+        }
+    }
+    Section {
+        name: "分布".into(),
+        title: format!("{name}分布（{}，{unit}）", w.period),
+        text,
+        headers: vec![
+            format!("区间（{unit}）"),
+            "企业（家）/ 数值".into(),
+            "占比".into(),
+        ],
+        rows,
+        chart: Some(Chart {
+            title: format!("{name}分布"),
+            kind: ChartKind::Bar,
+            labels: d.buckets.iter().map(label).collect(),
+            series: vec![(
+                "企业".into(),
+                d.buckets.iter().map(|b| b.count as f64).collect(),
+            )],
+        }),
+    }
+}
+
+/// `part` of `whole`, percent with one decimal.
+fn pct_of(part: i64, whole: i64) -> Option<rust_decimal::Decimal> {
+    (whole > 0).then(|| {
+        (rust_decimal::Decimal::from(part) * rust_decimal::Decimal::from(100)
+            / rust_decimal::Decimal::from(whole))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_widths_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_width(1), 1);
+        assert_eq!(nice_width(3), 5);
+        assert_eq!(nice_width(11), 20);
+        assert_eq!(nice_width(180), 200);
+        assert_eq!(nice_width(5_000_001), 10_000_000);
+    }
+
+    #[test]
+    fn a_hundred_values_make_ten_even_buckets_and_exact_quartiles() {
+        let v: Vec<i64> = (1..=100).collect();
+        let d = distribution("rd_expense", &v);
+        assert_eq!(d.count, 100);
+        assert_eq!(d.five, Some([1, 25, 50, 75, 100]));
+        let counts: Vec<i64> = d.buckets.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1]);
+        assert_eq!((d.buckets[0].lo, d.buckets[10].hi), (0, 110));
+        assert!(d.buckets.iter().all(|b| !b.open));
+    }
+
+    #[test]
+    fn empty_single_and_negative_values() {
+        let e = distribution("rd_expense", &[]);
+        assert_eq!((e.count, e.five, e.buckets.len()), (0, None, 0));
+        let one = distribution("rd_expense", &[7, 7]);
+        assert_eq!(one.five, Some([7; 5]));
+        assert_eq!(one.buckets.len(), 1);
+        assert_eq!((one.buckets[0].lo, one.buckets[0].hi, one.buckets[0].count), (7, 8, 2));
+        let neg = distribution("profit", &[-15, -3, 4, 9]);
+        assert_eq!(neg.buckets[0].lo, -15);
+        assert_eq!(neg.buckets.iter().map(|b| b.count).sum::<i64>(), 4);
+    }
 }

@@ -8,6 +8,7 @@ use kechuang_core::indicator::yoy_pct;
 use kechuang_core::money::Money;
 use kechuang_core::period::Period;
 use kechuang_core::qualification::QualificationKind as K;
+use kechuang_store::Selection;
 use rust_decimal::Decimal;
 
 /// Enterprises in a tier: valid on the last day, and first recognised in the range.
@@ -212,28 +213,130 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
     let (Some(tech), Some(hte), Some(srdi)) = (it.next(), it.next(), it.next()) else {
         return Err(anyhow::anyhow!("tier counts").into());
     };
-    let matchmaking = crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?;
-    let (count, amount, leveraged) = db.loan_totals_until(range.to).await?;
+    let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
+    let (platforms, incubated_projects) =
+        crate::ops::platform::report_figures(&mut db, range.to).await?;
+    drop(db);
+    let Programme {
+        cultivation,
+        matchmaking,
+        loans,
+        contracts,
+        subsidies,
+    } = programme(app, actor, range, Selection::default()).await?;
+    Ok(DistrictReport {
+        range: range.clone(),
+        tech_enterprises: tech,
+        high_tech_enterprises: hte,
+        srdi_enterprises: srdi,
+        rd_above_scale,
+        cultivation,
+        matchmaking,
+        loans,
+        contracts,
+        challenges,
+        platforms,
+        incubated_projects,
+        subsidies,
+    })
+}
+
+/// The programme figures (cultivation pool, matchmaking, technology contracts,
+/// loans, subsidies) of a selection of organisations: the district report's
+/// sections, and the indicator wall's programme panels for any town / cluster filter.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Programme {
+    /// The cultivation ladder (`ready` within the selection; the targets are the
+    /// district's own).
+    pub cultivation: Cultivation,
+    /// Matchmaking and its outcome chain (achievements and experts: district-wide).
+    pub matchmaking: crate::ops::outcome::MatchmakingFigures,
+    /// Knowledge-value credit loans of the selection's enterprises.
+    pub loans: LoanFigures,
+    /// Technology contracts of the selection's sellers.
+    pub contracts: crate::ops::contract_stats::ContractFigures,
+    /// Subsidy applications and payments of the selection's enterprises.
+    pub subsidies: SubsidyFigures,
+}
+
+/// Unix µs at 00:00 China time on a day.
+fn china_day_start_us(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp_micros())
+        - 8 * 3_600 * 1_000_000
+}
+
+fn chain_figures(
+    (from, to): (NaiveDate, NaiveDate),
+    c: &kechuang_store::ChainCounts,
+) -> crate::ops::outcome::ChainFigures {
+    crate::ops::outcome::ChainFigures {
+        from: Some(from),
+        to: Some(to),
+        collaborations: c.collaborations,
+        collaborations_from_sessions: c.collaborations_from_sessions,
+        contracts: c.contracts,
+        conversions: c.conversions,
+        products: c.products,
+    }
+}
+
+/// The programme figures of `range` for the selection (the whole district with
+/// `Selection::default()`): one set of queries for the report and the wall.
+/// Attribution: an enterprise's own cultivation status, loans and subsidy
+/// applications; a contract's seller; a collaboration's enterprise party; an
+/// interest or thread with either party selected; a need's poster. Achievements,
+/// experts and the district targets belong to no town: always district-wide.
+pub async fn programme(
+    app: &App,
+    actor: &Actor,
+    range: &Range,
+    sel: Selection<'_>,
+) -> AppResult<Programme> {
+    actor.require_bureau()?;
+    let mut db = app.store.read().await?;
+    let matchmaking = if sel.is_all() {
+        crate::ops::outcome::report_figures(&mut db, range.from, range.to).await?
+    } else {
+        let end = range.to.succ_opt().unwrap_or(range.to);
+        let (from_us, to_us) = (china_day_start_us(range.from), china_day_start_us(end));
+        let (_, achievements, experts) = db.board_counts(from_us, to_us).await?;
+        let needs = db.need_count_in(from_us, to_us, sel).await?;
+        let c = db.chain_counts_in(range.from, range.to, sel).await?;
+        let three = kechuang_core::chain::three_years_to(range.to);
+        let c3 = db.chain_counts_in(three.0, three.1, sel).await?;
+        crate::ops::outcome::MatchmakingFigures {
+            needs,
+            achievements,
+            experts,
+            interests: c.interests,
+            interests_accepted: c.interests_accepted,
+            threads: c.threads,
+            amount_wan: Money::from_fen(c.amount_fen).wan_2dp().to_string(),
+            chain: chain_figures((range.from, range.to), &c),
+            three_years: chain_figures(three, &c3),
+        }
+    };
+    let (count, amount, leveraged) = db.loan_totals_in(range.to, sel).await?;
     let loans = LoanFigures {
         count,
         amount_wan: Money::from_fen(amount).wan_2dp(),
         leveraged_commercial_wan: Money::from_fen(leveraged).wan_2dp(),
     };
     let contracts =
-        crate::ops::contract_stats::report_figures(&mut db, range.from, range.to).await?;
-    let challenges = crate::ops::challenge::figures(&mut db, range.to).await?;
-    let (platforms, incubated_projects) =
-        crate::ops::platform::report_figures(&mut db, range.to).await?;
-    let (applications, paid_fen) = crate::ops::subsidy::report_figures(&mut db, range.to).await?;
+        crate::ops::contract_stats::report_figures_in(&mut db, range.from, range.to, sel).await?;
+    let (applications, paid_fen) = db.subsidy_totals_in(range.to, sel).await?;
     let subsidies = SubsidyFigures {
         applications,
         paid_wan: Money::from_fen(paid_fen).wan_2dp(),
     };
+    let mut ready = db.ready_counts_in(sel).await?;
     drop(db);
-    let ready = crate::ops::ladder::ready_counts(app)
-        .await?
-        .into_iter()
-        .collect();
+    for t in kechuang_core::ladder::LADDER {
+        if !ready.iter().any(|(c, _)| c == t.code()) {
+            ready.push((t.code().to_string(), 0));
+        }
+    }
     let on = range.to.min(app.today());
     let targets = crate::ops::ladder::targets(app, actor, on)
         .await?
@@ -251,19 +354,14 @@ pub async fn district(app: &App, actor: &Actor, range: &Range) -> AppResult<Dist
             on_track: t.progress.on_track,
         })
         .collect();
-    Ok(DistrictReport {
-        range: range.clone(),
-        tech_enterprises: tech,
-        high_tech_enterprises: hte,
-        srdi_enterprises: srdi,
-        rd_above_scale,
-        cultivation: Cultivation { ready, targets },
+    Ok(Programme {
+        cultivation: Cultivation {
+            ready: ready.into_iter().collect(),
+            targets,
+        },
         matchmaking,
         loans,
         contracts,
-        challenges,
-        platforms,
-        incubated_projects,
         subsidies,
     })
 }

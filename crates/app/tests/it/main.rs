@@ -10,6 +10,7 @@ mod challenge;
 mod common;
 mod contract;
 mod credit;
+mod dashboard_filters;
 mod demo;
 mod export;
 mod filing;

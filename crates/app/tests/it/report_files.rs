@@ -116,6 +116,7 @@ store_test!(the_wall_honours_towns_scope_and_the_period_pair, |store| {
         towns: towns.iter().map(|t| (*t).to_string()).collect(),
         cluster: None,
         rank_by: None,
+        dist: None,
     };
     let admin = bureau(Role::BureauAdmin, None);
     let all = dashboard::wall(&app, &admin, &q(&[], None)).await.unwrap();
@@ -127,15 +128,23 @@ store_test!(the_wall_honours_towns_scope_and_the_period_pair, |store| {
             .unwrap_or(0)
     };
     assert_eq!(last(&all), 3);
-    assert!(
-        all.programme.is_some(),
-        "district-wide: the report's sections"
+    assert_eq!(
+        all.programme.contracts,
+        report::district(
+            &app,
+            &admin,
+            &report::parse_range("2024-01", "2024-12").unwrap()
+        )
+        .await
+        .unwrap()
+        .contracts,
+        "district-wide: the report's own figures"
     );
     let west = dashboard::wall(&app, &admin, &q(&["西河镇"], None))
         .await
         .unwrap();
     assert_eq!(last(&west), 1);
-    assert!(west.programme.is_none());
+    assert_eq!(west.programme.loans.count, 0);
     // The trend: one enterprise at the end of 2023Q4, three at 2024Q4.
     let trend = &all
         .tier_trend
@@ -162,9 +171,11 @@ store_test!(the_wall_honours_towns_scope_and_the_period_pair, |store| {
         .unwrap();
     assert_eq!(last(&own), 2);
     let panels = dashboard::panels(&own);
+    let contracts = panels.iter().find(|p| p.name == "技术合同").unwrap();
     assert!(
-        panels.iter().all(|p| p.name != "技术合同"),
-        "no district-wide panels when scoped"
+        contracts.text.iter().any(|t| t.contains("按卖方")),
+        "a scoped wall says how the programme panels are filtered: {:?}",
+        contracts.text
     );
     // A pair in the wrong order names the field.
     match dashboard::wall(&app, &admin, &q(&[], Some("2025Q1"))).await {

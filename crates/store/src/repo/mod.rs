@@ -5,6 +5,7 @@ pub mod chain;
 pub mod challenge;
 pub mod contract;
 pub mod credit;
+pub mod dashboard2;
 pub mod demo_support;
 pub mod event_log;
 pub mod filing;
@@ -49,6 +50,7 @@ pub use credit::{
     ClaimRecord, ConsentRecord, CreditEvaluationRecord, CreditScope, DecisionRecord, LoanRecord,
     RepaymentRecord,
 };
+pub use dashboard2::Selection;
 pub use event_log::{ChainBreak, ChainReport, Event};
 pub use filing::{FilingVersion, ReviewItem};
 pub use geo::{GeoAreaRow, GeoVersionRow, MapOrgRow, MapPlatformRow};

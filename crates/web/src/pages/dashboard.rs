@@ -3,6 +3,7 @@
 //! `?cluster=`, `?period=`, `?base=` and `?rank_by=`; a scoped officer is limited
 //! to their towns by the use case, whatever the query says.
 
+use super::orgs::urlencode;
 use super::{Layout, render};
 use crate::AppState;
 use crate::error::PageError;
@@ -78,7 +79,18 @@ fn wall_query(s: &AppState, pairs: &[(String, String)]) -> WallQuery {
             .collect(),
         cluster: get("cluster"),
         rank_by: get("rank_by"),
+        dist: get("dist"),
     }
+}
+
+/// The query string without the given keys (re-encoded), for filter links.
+fn query_without(pairs: &[(String, String)], drop: &[&str]) -> String {
+    pairs
+        .iter()
+        .filter(|(k, v)| !drop.contains(&k.as_str()) && !v.is_empty())
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 struct PanelView {
@@ -89,6 +101,13 @@ struct PanelView {
     has_chart: bool,
     headers: Vec<String>,
     rows: Vec<Vec<(String, bool)>>,
+    /// Per row, the link filtering the whole wall to the row's town or cluster
+    /// ('' none).
+    links: Vec<String>,
+    /// `town` / `cluster` when a click on a bar filters the wall ('' none).
+    filter_key: &'static str,
+    /// The wall's URL without that key (the script appends `key=name`).
+    filter_base: String,
 }
 
 #[derive(Template)]
@@ -98,6 +117,7 @@ struct DashboardPage {
     period: String,
     base: String,
     rank_by: String,
+    dist: String,
     cluster: String,
     /// (town, selected).
     towns: Vec<(String, bool)>,
@@ -109,10 +129,39 @@ struct DashboardPage {
     export_query: String,
 }
 
-fn view(i: usize, s: Section) -> PanelView {
+fn view(i: usize, s: Section, pairs: &[(String, String)]) -> PanelView {
     use kechuang_app::report_doc::Cell;
+    let filter_key = match s.name.as_str() {
+        "分镇街" => "town",
+        "分产业集群" => "cluster",
+        _ => "",
+    };
+    let filter_base = if filter_key.is_empty() {
+        String::new()
+    } else {
+        let rest = query_without(pairs, &[filter_key, "panel"]);
+        if rest.is_empty() {
+            "/dashboard?".to_string()
+        } else {
+            format!("/dashboard?{rest}&")
+        }
+    };
+    let links = s
+        .rows
+        .iter()
+        .map(|r| match r.first() {
+            // '（未填）' groups organisations without a town/cluster: no link.
+            Some(Cell::Text(name)) if !filter_key.is_empty() && !name.starts_with('（') => {
+                format!("{filter_base}{filter_key}={}", urlencode(name))
+            }
+            _ => String::new(),
+        })
+        .collect();
     PanelView {
         id: i,
+        links,
+        filter_key,
+        filter_base,
         has_chart: s.chart.is_some(),
         chart_json: s
             .chart
@@ -168,13 +217,14 @@ async fn page(
     let panels = dashboard::panels(&w)
         .into_iter()
         .enumerate()
-        .map(|(i, p)| view(i, p))
+        .map(|(i, p)| view(i, p, &pairs))
         .collect();
     Ok(Html(render(&DashboardPage {
         layout: Layout::new(&s, Some(&session), "dashboard"),
         period: w.period.clone(),
         base: w.base.clone(),
         rank_by: w.rank_by.to_string(),
+        dist: w.distribution.code.to_string(),
         cluster: w.cluster.clone().unwrap_or_default(),
         towns: all_towns
             .into_iter()
