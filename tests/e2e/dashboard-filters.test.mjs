@@ -19,7 +19,7 @@ before(async () => {
 after(async () => { if (d) await d.close(); });
 
 const panel = (page, title) => page.locator('section.dash-panel', { has: page.locator('h2', { hasText: title }) });
-const tableText = async (p) => (await p.locator('table tbody').innerText()).replace(/\s+/g, ' ').trim();
+const tableText = async (p) => (await p.locator('table tbody').textContent()).replace(/\s+/g, ' ').trim();
 
 test('a click on a town filters the programme panels, which say how', async () => {
   const { context, page } = await d.login('dashfilter', 'dash-password', { viewport: { width: 1366, height: 768 } });
