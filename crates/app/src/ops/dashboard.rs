@@ -227,7 +227,11 @@ pub fn distribution(code: &'static str, v: &[i64]) -> Distribution {
     );
     let fence = q3.saturating_add((q3 - q1).saturating_mul(3));
     let top = if max > fence {
-        v.iter().copied().filter(|x| *x <= fence).max().unwrap_or(min)
+        v.iter()
+            .copied()
+            .filter(|x| *x <= fence)
+            .max()
+            .unwrap_or(min)
     } else {
         max
     };
@@ -673,9 +677,9 @@ pub fn panels(w: &Wall) -> Vec<crate::report_doc::Section> {
 /// follow the town / cluster filter and which stay district-wide.
 fn programme_note(section: &str) -> Option<&'static str> {
     match section {
-        "梯度培育" => Some(
-            "按企业所在镇街、产业集群筛选；上方区级培育目标为全区口径，不随筛选变化。",
-        ),
+        "梯度培育" => {
+            Some("按企业所在镇街、产业集群筛选；上方区级培育目标为全区口径，不随筛选变化。")
+        }
         "产学研对接" => Some(
             "按企业一方所在镇街、产业集群筛选（需求按发布企业，意向按任一方，合作及转化按企业方）；“发布成果”由高校院所等成果方发布，不归属镇街，按全区口径显示。",
         ),
@@ -797,7 +801,10 @@ mod tests {
         let one = distribution("rd_expense", &[7, 7]);
         assert_eq!(one.five, Some([7; 5]));
         assert_eq!(one.buckets.len(), 1);
-        assert_eq!((one.buckets[0].lo, one.buckets[0].hi, one.buckets[0].count), (7, 8, 2));
+        assert_eq!(
+            (one.buckets[0].lo, one.buckets[0].hi, one.buckets[0].count),
+            (7, 8, 2)
+        );
         let neg = distribution("profit", &[-15, -3, 4, 9]);
         assert_eq!(neg.buckets[0].lo, -15);
         assert_eq!(neg.buckets.iter().map(|b| b.count).sum::<i64>(), 4);
