@@ -125,6 +125,53 @@ async fn events(store: &Store) -> usize {
         .len()
 }
 
+/// How far [`register`] takes a new contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Submitted,
+    Accepted,
+    Registered,
+}
+
+/// The registration sequence: `seller` submits `i`, then the registrar
+/// accepts and registers it, every step on `on`, stopping at `until`.
+/// Returns the contract's id.
+async fn register(
+    w: &World,
+    seller: &Actor,
+    i: &ContractInput,
+    on: NaiveDate,
+    until: Stage,
+) -> String {
+    let id = contract::submit_on(&w.app, seller, i, on)
+        .await
+        .unwrap()
+        .contract
+        .id;
+    for (stage, s) in [(Stage::Accepted, "accept"), (Stage::Registered, "register")] {
+        if stage <= until {
+            contract::step_on(&w.app, &w.reviewer, &id, &step(s), on)
+                .await
+                .unwrap();
+        }
+    }
+    id
+}
+
+/// The registrar's statistics for the months `from` to `to`, as `actor` sees them.
+async fn stats(w: &World, actor: &Actor, from: &str, to: &str) -> contract_stats::ContractStats {
+    contract_stats::statistics(
+        &w.app,
+        actor,
+        &StatsQuery {
+            from: from.into(),
+            to: to.into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
 struct World {
     app: App,
     uni: Org,
@@ -337,19 +384,14 @@ store_test!(
     |store| {
         let w = world(&store).await;
         let app = &w.app;
-        let id = contract::submit_on(
-            app,
+        let id = register(
+            &w,
             &w.seller,
             &input(&w.uni, &w.firm, 80, "技术开发合同正文"),
             d("2023-03-01"),
+            Stage::Accepted,
         )
-        .await
-        .unwrap()
-        .contract
-        .id;
-        contract::step_on(app, &w.reviewer, &id, &step("accept"), d("2023-03-01"))
-            .await
-            .unwrap();
+        .await;
         let before = events(&store).await;
         let e = contract::step_on(app, &w.reviewer, &id, &step("register"), d("2023-04-15"))
             .await
@@ -377,16 +419,14 @@ store_test!(
         .unwrap();
         assert_eq!(ok.status, "registered");
         // A refusal names one of the §4.4 reasons.
-        let id2 = contract::submit_on(
-            app,
+        let id2 = register(
+            &w,
             &w.seller,
             &input(&w.uni, &w.other, 5, "设备采购合同"),
             d("2023-03-01"),
+            Stage::Submitted,
         )
-        .await
-        .unwrap()
-        .contract
-        .id;
+        .await;
         contract::step_on(app, &w.reviewer, &id2, &step("accept"), d("2023-03-02"))
             .await
             .unwrap();
@@ -471,14 +511,14 @@ store_test!(one_contract_is_registered_once, |store| {
     )
     .await
     .unwrap();
-    contract::submit_on(
-        app,
+    register(
+        &w,
         &w.seller,
         &input(&w.uni, &w.firm, 100, "合同正文：甲方委托乙方。"),
         d("2023-03-04"),
+        Stage::Submitted,
     )
-    .await
-    .unwrap();
+    .await;
 });
 
 store_test!(bad_input_names_its_fields_and_writes_nothing, |store| {
@@ -535,16 +575,14 @@ store_test!(bad_input_names_its_fields_and_writes_nothing, |store| {
 store_test!(sellers_buyers_and_scoped_staff_see_only_theirs, |store| {
     let w = world(&store).await;
     let app = &w.app;
-    let id = contract::submit_on(
-        app,
+    let id = register(
+        &w,
         &w.seller,
         &input(&w.uni, &w.firm, 100, "正文"),
         d("2023-03-01"),
+        Stage::Submitted,
     )
-    .await
-    .unwrap()
-    .contract
-    .id;
+    .await;
     // The buyer is a party (by organisation): it sees the contract.
     let buyer = enterprise_user(&w.firm.id);
     assert_eq!(
@@ -603,21 +641,6 @@ store_test!(sellers_buyers_and_scoped_staff_see_only_theirs, |store| {
     assert!(matches!(e, AppError::NotFound), "{e:?}");
 });
 
-async fn register(w: &World, seller: &Actor, i: &ContractInput, on: NaiveDate) -> String {
-    let id = contract::submit_on(&w.app, seller, i, on)
-        .await
-        .unwrap()
-        .contract
-        .id;
-    contract::step_on(&w.app, &w.reviewer, &id, &step("accept"), on)
-        .await
-        .unwrap();
-    contract::step_on(&w.app, &w.reviewer, &id, &step("register"), on)
-        .await
-        .unwrap();
-    id
-}
-
 store_test!(statistics_match_a_hand_computed_fixture, |store| {
     let w = world(&store).await;
     let firm_seller = user(&w.other, Role::Enterprise);
@@ -645,6 +668,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
             1,
         ),
         d("2022-03-10"),
+        Stage::Registered,
     )
     .await;
     register(
@@ -660,6 +684,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
             2,
         ),
         d("2022-11-10"),
+        Stage::Registered,
     )
     .await;
     // 2023: 300 (Feb, development, university), 200 (Aug, transfer, enterprise
@@ -677,6 +702,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
             3,
         ),
         d("2023-02-10"),
+        Stage::Registered,
     )
     .await;
     let mut t = mk(
@@ -690,7 +716,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     );
     t.non_technical_fen = 20 * WAN;
     t.tech_transaction_fen = 180 * WAN;
-    register(&w, &firm_seller, &t, d("2023-08-10")).await;
+    register(&w, &firm_seller, &t, d("2023-08-10"), Stage::Registered).await;
     register(
         &w,
         &w.seller,
@@ -704,11 +730,12 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
             5,
         ),
         d("2023-10-10"),
+        Stage::Registered,
     )
     .await;
     // Not registered: does not count.
-    contract::submit_on(
-        &w.app,
+    register(
+        &w,
         &w.seller,
         &mk(
             &w.uni,
@@ -720,20 +747,11 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
             6,
         ),
         d("2023-05-10"),
+        Stage::Submitted,
     )
-    .await
-    .unwrap();
+    .await;
 
-    let s = contract_stats::statistics(
-        &w.app,
-        &w.reviewer,
-        &StatsQuery {
-            from: "2023-01".into(),
-            to: "2023-09".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let s = stats(&w, &w.reviewer, "2023-01", "2023-09").await;
     assert_eq!(s.total.count, 2);
     assert_eq!(s.total.amount.fen, 500 * WAN);
     assert_eq!(s.total.tech.fen, 480 * WAN);
@@ -778,16 +796,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
         "2023年1—9月技术合同成交额0.05亿元，是去年同期的5倍以上。"
     );
     // The whole two years, by year.
-    let all = contract_stats::statistics(
-        &w.app,
-        &w.reviewer,
-        &StatsQuery {
-            from: "2022-01".into(),
-            to: "2023-12".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let all = stats(&w, &w.reviewer, "2022-01", "2023-12").await;
     let years: Vec<(&str, i64, i64)> = all
         .by_year
         .iter()
@@ -796,16 +805,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     assert_eq!(years, [("2022", 2, 150), ("2023", 3, 540)]);
     // A scoped reviewer sees its towns only.
     let scoped = bureau(Role::BureauReviewer, Some(vec!["南城街道"]));
-    let s = contract_stats::statistics(
-        &w.app,
-        &scoped,
-        &StatsQuery {
-            from: "2023-01".into(),
-            to: "2023-09".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let s = stats(&w, &scoped, "2023-01", "2023-09").await;
     assert_eq!(s.total.amount.fen, 200 * WAN);
     // Every figure of the scoped page comes from the per-town day sums: the
     // 南城街道 contract alone, in every dimension.
@@ -834,14 +834,8 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     assert_eq!(s.ytd.last_year_amount.fen, 0);
     // Scoped to both towns: the district's figures exactly.
     let both = bureau(Role::BureauReviewer, Some(vec!["南城街道", "巴川街道"]));
-    let q = StatsQuery {
-        from: "2022-01".into(),
-        to: "2023-12".into(),
-    };
-    let a = contract_stats::statistics(&w.app, &both, &q).await.unwrap();
-    let b = contract_stats::statistics(&w.app, &w.reviewer, &q)
-        .await
-        .unwrap();
+    let a = stats(&w, &both, "2022-01", "2023-12").await;
+    let b = stats(&w, &w.reviewer, "2022-01", "2023-12").await;
     assert_eq!(row(&a.by_year), row(&b.by_year));
     assert_eq!(row(&a.by_category), row(&b.by_category));
     assert_eq!(row(&a.by_field), row(&b.by_field));
@@ -849,7 +843,7 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     assert_eq!(a.ytd.projection.fen, b.ytd.projection.fen);
     // A user scoped to a town without contracts sees nothing.
     let none = bureau(Role::BureauReviewer, Some(vec!["安居镇"]));
-    let n = contract_stats::statistics(&w.app, &none, &q).await.unwrap();
+    let n = stats(&w, &none, "2022-01", "2023-12").await;
     assert_eq!((n.total.count, n.total.amount.fen), (0, 0));
     assert!(n.by_town.is_empty() && n.by_category.is_empty());
     // The district report: registered in the range, by registration date.
@@ -924,28 +918,15 @@ store_test!(statistics_match_a_hand_computed_fixture, |store| {
     )
     .await
     .unwrap();
-    let s = contract_stats::statistics(
-        &w.app,
-        &w.reviewer,
-        &StatsQuery {
-            from: "2023-01".into(),
-            to: "2023-09".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let s = stats(&w, &w.reviewer, "2023-01", "2023-09").await;
     assert_eq!((s.total.count, s.total.amount.fen), (1, 310 * WAN));
     // The per-town sums moved with the change and the cancellation.
-    let q = StatsQuery {
-        from: "2023-01".into(),
-        to: "2023-09".into(),
-    };
     let nan = bureau(Role::BureauReviewer, Some(vec!["南城街道"]));
-    let s = contract_stats::statistics(&w.app, &nan, &q).await.unwrap();
+    let s = stats(&w, &nan, "2023-01", "2023-09").await;
     assert_eq!((s.total.count, s.total.amount.fen), (0, 0));
     assert!(s.by_category.is_empty());
     let ba = bureau(Role::BureauReviewer, Some(vec!["巴川街道"]));
-    let s = contract_stats::statistics(&w.app, &ba, &q).await.unwrap();
+    let s = stats(&w, &ba, "2023-01", "2023-09").await;
     assert_eq!(
         (s.total.count, s.total.amount.fen, s.total.tech.fen),
         (1, 310 * WAN, 310 * WAN)
@@ -958,19 +939,14 @@ store_test!(
         let w = world(&store).await;
         let mut ids = Vec::new();
         for n in 0..12 {
-            let id = contract::submit_on(
-                &w.app,
+            let id = register(
+                &w,
                 &w.seller,
                 &input(&w.uni, &w.firm, 10 + n, &format!("正文{n}")),
                 d("2024-03-01"),
+                Stage::Accepted,
             )
-            .await
-            .unwrap()
-            .contract
-            .id;
-            contract::step_on(&w.app, &w.reviewer, &id, &step("accept"), d("2024-03-01"))
-                .await
-                .unwrap();
+            .await;
             ids.push(id);
         }
         let mut tasks = Vec::new();
@@ -1031,11 +1007,7 @@ store_test!(
         .unwrap();
         let mut i = input(&w.uni, &w.firm, 120, "储能热管理联合攻关合同");
         i.collaboration_id = collab.id.clone();
-        let id = contract::submit_on(app, &w.seller, &i, d("2023-03-01"))
-            .await
-            .unwrap()
-            .contract
-            .id;
+        let id = register(&w, &w.seller, &i, d("2023-03-01"), Stage::Submitted).await;
         // Not registered yet: no certificate, the chain is still open.
         let e = contract::certificate_pdf(app, &w.seller, &id)
             .await
@@ -1088,11 +1060,7 @@ store_test!(
         .unwrap();
         let mut lone = input(&w.uni, &w.other, 30, "另一份");
         lone.title = "另一份".into();
-        let id2 = contract::submit_on(app, &w.seller, &lone, d("2023-03-01"))
-            .await
-            .unwrap()
-            .contract
-            .id;
+        let id2 = register(&w, &w.seller, &lone, d("2023-03-01"), Stage::Submitted).await;
         let e = contract::link(
             app,
             &w.seller,
@@ -1128,16 +1096,14 @@ store_test!(
     |store| {
         let w = world(&store).await;
         let app = &w.app;
-        let id = contract::submit_on(
-            app,
+        let id = register(
+            &w,
             &w.seller,
             &input(&w.uni, &w.firm, 80, "正文"),
             d("2023-03-01"),
+            Stage::Submitted,
         )
-        .await
-        .unwrap()
-        .contract
-        .id;
+        .await;
         let before = events(&store).await;
         // Bad files: a clear error naming the field, nothing stored.
         for (name, bytes, code) in [

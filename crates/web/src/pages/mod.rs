@@ -31,6 +31,7 @@ use crate::extract::Session;
 use askama::Template;
 use axum::Router;
 use kechuang_core::indicator;
+use kechuang_core::role::Role;
 
 /// What the layout shows: district name, user, navigation.
 #[derive(Debug, Clone, Default)]
@@ -41,24 +42,33 @@ pub(crate) struct Layout {
     pub bureau: bool,
     pub csrf: String,
     pub active: &'static str,
-    /// The role's code (the navigation shows what the role uses).
-    pub role: &'static str,
+    /// The navigation shows the 人才库 link (talent records).
+    pub talent_records: bool,
+    /// The navigation shows the 智能制造 group (the assembly lines).
+    pub lines: bool,
     /// Unread notifications (the badge in the header).
     pub unread: i64,
 }
 
 impl Layout {
     pub(crate) fn new(state: &AppState, session: Option<&Session>, active: &'static str) -> Self {
+        let role = session.map(|s| s.actor.role);
         Layout {
             district: state.web.district_name.clone(),
             user: session.map(|s| s.actor.display_name.clone()),
             role_name: session
                 .map(|s| s.actor.role.zh().to_string())
                 .unwrap_or_default(),
-            bureau: session.is_some_and(|s| s.actor.is_bureau()),
+            bureau: role.is_some_and(Role::is_bureau),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
             active,
-            role: session.map(|s| s.actor.role.code()).unwrap_or_default(),
+            talent_records: role.is_some_and(|r| r.is_bureau() || r == Role::Enterprise),
+            lines: role.is_some_and(|r| {
+                matches!(
+                    r,
+                    Role::LineEngineer | Role::LineOperator | Role::BureauAdmin
+                )
+            }),
             unread: session.map(|s| s.unread).unwrap_or_default(),
         }
     }

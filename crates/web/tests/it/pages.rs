@@ -221,3 +221,50 @@ async fn the_bureau_records_a_qualification_and_the_enterprise_an_ip_item_from_t
     );
     assert!(html.contains("一种储能电芯的热管理方法") && html.contains("Ⅰ类"));
 }
+
+#[tokio::test]
+async fn the_navigation_shows_the_line_and_talent_record_links_by_role() {
+    use kechuang_core::role::Role;
+    let t = TestApp::spawn().await;
+    let org = t.enterprise(1, "巴川街道").await;
+    // (role, sees 装配线, sees 人才库)
+    let expected = [
+        (Role::BureauAdmin, true, true),
+        (Role::BureauReviewer, false, true),
+        (Role::Enterprise, false, true),
+        (Role::Research, false, false),
+        (Role::Bank, false, false),
+        (Role::LineEngineer, true, false),
+        (Role::LineOperator, true, false),
+    ];
+    assert_eq!(expected.len(), Role::ALL.len());
+    for (role, lines, records) in expected {
+        let name = role.code().replace('_', "");
+        let own = (!role.is_bureau()).then_some(&org);
+        t.user(&name, role.code(), own, None).await;
+        let c = t.login(&name).await;
+        let page = t.get(&c, "/policies").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", role.code());
+        let html = page.text();
+        assert!(html.contains(role.zh()), "{}", role.code());
+        assert_eq!(
+            html.contains("href=\"/lines\""),
+            lines,
+            "装配线 for {}",
+            role.code()
+        );
+        assert_eq!(
+            html.contains("href=\"/talent/records\""),
+            records,
+            "人才库 for {}",
+            role.code()
+        );
+    }
+    // Signed out: the public navigation has neither.
+    let page = t
+        .send(Request::get("/policies").body(Body::empty()).unwrap())
+        .await;
+    let html = page.text();
+    assert!(html.contains("公共服务"));
+    assert!(!html.contains("href=\"/lines\"") && !html.contains("href=\"/talent/records\""));
+}
