@@ -55,13 +55,14 @@ pub fn enterprise_user(org: &OrgId) -> Actor {
     }
 }
 
-/// Stores `a` as an active account (notifications go to accounts).
+/// Stores `a` as an active account (notifications go to accounts); the login
+/// name is the account id (the helpers' names may repeat).
 pub async fn add_account(app: &App, a: &Actor) {
     let mut tx = app.store.begin().await.unwrap();
     tx.insert_user(
         &kechuang_store::UserRecord {
             id: a.user_id.clone().unwrap(),
-            username: a.username.clone(),
+            username: a.user_id.clone().unwrap().0,
             display_name: a.display_name.clone(),
             password_hash: "x".into(),
             role: a.role,
