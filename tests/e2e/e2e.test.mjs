@@ -27,7 +27,8 @@ async function loggedIn() {
   await page.fill('input[name=username]', 'e2eadmin');
   await page.fill('input[name=password]', 'e2e-password');
   await page.click('button[type=submit]');
-  await page.waitForURL(/\/enterprises/);
+  await page.waitForURL(/\/home$/);
+  await page.goto(base + '/enterprises');
   return { context, page };
 }
 
@@ -41,7 +42,7 @@ test('a wrong password is refused, the right one logs in', async () => {
   assert.equal(await page.locator('.alert').innerText(), '用户名或密码错误');
   await page.fill('input[name=password]', 'e2e-password');
   await page.click('button[type=submit]');
-  await page.waitForURL(/\/enterprises/);
+  await page.waitForURL(/\/home$/);
   assert.match(await page.locator('header .who').innerText(), /测试管理员/);
   await context.close();
 });

@@ -26,11 +26,36 @@ pub enum Kind {
     SubsidyUpdated,
     /// A new record matched a saved search (its owner).
     SavedSearch,
+    /// A technology contract was submitted for registration (bureau staff of the
+    /// seller's town).
+    ContractSubmitted,
+    /// A technology contract's registration moved on: accepted, returned,
+    /// registered or refused (the seller).
+    ContractUpdated,
+    /// An enterprise consented to a bank seeing its credit evaluation, asking
+    /// for a decision (the bank's officers).
+    CreditRequested,
+    /// A bank decided on a credit application (the enterprise).
+    CreditDecided,
+    /// A loan was disbursed (the enterprise).
+    LoanDisbursed,
+    /// A loan falls due within [`LOAN_DUE_DAYS`] days (the enterprise).
+    LoanDueSoon,
+    /// A loan is overdue (the enterprise and the lending bank).
+    LoanOverdue,
+    /// A 揭榜挂帅 application was checked, selected or not selected (the applicant).
+    ChallengeApplication,
+    /// A 揭榜挂帅 milestone was reviewed: passed, to rectify, or terminated (the
+    /// project's organisation).
+    ChallengeMilestone,
 }
+
+/// Days before a loan's end date the enterprise is reminded that it falls due.
+pub const LOAN_DUE_DAYS: i64 = 7;
 
 impl Kind {
     /// Every kind, in the order the preferences page lists them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 17] = [
         Kind::FilingSubmitted,
         Kind::FilingReturned,
         Kind::FilingApproved,
@@ -39,6 +64,15 @@ impl Kind {
         Kind::MeetingScheduled,
         Kind::SubsidyUpdated,
         Kind::SavedSearch,
+        Kind::ContractSubmitted,
+        Kind::ContractUpdated,
+        Kind::CreditRequested,
+        Kind::CreditDecided,
+        Kind::LoanDisbursed,
+        Kind::LoanDueSoon,
+        Kind::LoanOverdue,
+        Kind::ChallengeApplication,
+        Kind::ChallengeMilestone,
     ];
 
     /// Stable code (stored).
@@ -52,6 +86,15 @@ impl Kind {
             Kind::MeetingScheduled => "meeting_scheduled",
             Kind::SubsidyUpdated => "subsidy_updated",
             Kind::SavedSearch => "saved_search",
+            Kind::ContractSubmitted => "contract_submitted",
+            Kind::ContractUpdated => "contract_updated",
+            Kind::CreditRequested => "credit_requested",
+            Kind::CreditDecided => "credit_decided",
+            Kind::LoanDisbursed => "loan_disbursed",
+            Kind::LoanDueSoon => "loan_due_soon",
+            Kind::LoanOverdue => "loan_overdue",
+            Kind::ChallengeApplication => "challenge_application",
+            Kind::ChallengeMilestone => "challenge_milestone",
         }
     }
 
@@ -77,6 +120,15 @@ impl Kind {
             Kind::MeetingScheduled => "对接会洽谈已排定",
             Kind::SubsidyUpdated => "补贴申报进度",
             Kind::SavedSearch => "订阅的搜索有新结果",
+            Kind::ContractSubmitted => "技术合同待认定登记",
+            Kind::ContractUpdated => "技术合同登记进度",
+            Kind::CreditRequested => "企业申请授信（待决定）",
+            Kind::CreditDecided => "授信申请有结果",
+            Kind::LoanDisbursed => "贷款已发放",
+            Kind::LoanDueSoon => "贷款即将到期",
+            Kind::LoanOverdue => "贷款逾期未还",
+            Kind::ChallengeApplication => "揭榜挂帅申报评审结果",
+            Kind::ChallengeMilestone => "揭榜挂帅里程碑评审",
         }
     }
 
@@ -187,8 +239,12 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
+        let mut codes = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
         for k in Kind::ALL {
             assert_eq!(Kind::from_code(k.code()), Some(k));
+            assert!(codes.insert(k.code()), "{} twice", k.code());
+            assert!(names.insert(k.zh()), "{} twice", k.zh());
         }
         assert!(Kind::parse("kind", "nope").is_err());
         assert_eq!(Channel::parse("c", "email"), Ok(Channel::Email));

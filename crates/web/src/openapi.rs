@@ -235,6 +235,10 @@ use utoipa::OpenApi;
         portal::post_demand,
         portal::records,
         portal::add_record,
+        portal::update_demand,
+        portal::delete_demand,
+        portal::update_record,
+        portal::delete_record,
     ),
     components(schemas(
         UserDto,
@@ -253,7 +257,25 @@ use utoipa::OpenApi;
         FilingRequest,
         ReviewRequest,
         ReviewItemDto,
-        IdDto
+        IdDto,
+        portal::PortalDto,
+        portal::PortalLatestDto,
+        portal::HomeDto,
+        portal::HomeItemDto,
+        portal::MilestoneDueDto,
+        portal::NotificationDto,
+        portal::UnreadDto,
+        portal::ReadRequest,
+        portal::ChangedDto,
+        portal::PrefsDto,
+        portal::PrefsRequest,
+        portal::SavedSearchDto,
+        portal::SaveRequest,
+        portal::DeletedDto,
+        portal::TalentDemandDto,
+        portal::TalentDemandRequest,
+        portal::TalentRecordDto,
+        portal::TalentRecordRequest
     ))
 )]
 pub struct ApiDoc;

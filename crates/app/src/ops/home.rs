@@ -10,6 +10,33 @@ use serde::Serialize;
 /// Days ahead in which an expiring qualification is shown.
 pub const EXPIRY_WINDOW_DAYS: i64 = 90;
 
+/// Days ahead in which a milestone falls due (overdue ones are always shown).
+pub const MILESTONE_WINDOW_DAYS: i64 = 30;
+
+/// A 揭榜挂帅 project milestone due within [`MILESTONE_WINDOW_DAYS`] days or
+/// overdue (not yet passed, the project still running or rectifying).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneDue {
+    /// The project.
+    pub project_id: String,
+    /// The call's title.
+    pub call_title: String,
+    /// The organisation carrying the project.
+    pub org_name: String,
+    /// The milestone's index (0-based) in the task contract.
+    pub index: usize,
+    /// What is due.
+    pub title: String,
+    /// ISO due date (after a rectification order, the new date).
+    pub due: String,
+    /// Days from today to the due date (negative: overdue by that many days).
+    pub days_left: i64,
+    /// Past its due date.
+    pub overdue: bool,
+    /// Where it is handled.
+    pub link: String,
+}
+
 /// One thing to look at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
@@ -36,6 +63,81 @@ pub struct Home {
     pub unread: i64,
     /// Towns the view is limited to (bureau staff), if any.
     pub towns: Option<Vec<String>>,
+    /// Milestones due within the window or overdue, earliest first.
+    pub milestones: Vec<MilestoneDue>,
+}
+
+/// The milestones due by `today + MILESTONE_WINDOW_DAYS` (overdue included):
+/// of the organisation's projects, or (bureau staff, `org` `None`) of every
+/// project whose organisation is in the actor's towns. Earliest first.
+pub async fn milestones_due(
+    db: &mut kechuang_store::Db,
+    actor: &Actor,
+    org: Option<&str>,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<MilestoneDue>> {
+    use kechuang_core::challenge::ProjectStage;
+    let until = today + chrono::Duration::days(MILESTONE_WINDOW_DAYS);
+    let mut out = Vec::new();
+    let mut calls = std::collections::HashMap::<String, String>::new();
+    for p in db.ch_projects(None, org).await? {
+        if !matches!(
+            p.project.stage,
+            ProjectStage::Running | ProjectStage::Rectifying
+        ) {
+            continue;
+        }
+        let Some(o) = db
+            .organisation(&kechuang_core::ids::OrgId(p.org_id.clone()))
+            .await?
+        else {
+            continue;
+        };
+        if org.is_none() && !actor.in_scope(o.org.town.as_deref()) {
+            continue;
+        }
+        let call_title = match calls.get(&p.call_id) {
+            Some(t) => t.clone(),
+            None => {
+                let t = db
+                    .ch_call(&p.call_id)
+                    .await?
+                    .map(|c| c.terms.title)
+                    .unwrap_or_default();
+                calls.insert(p.call_id.clone(), t.clone());
+                t
+            }
+        };
+        for (i, m) in p.project.milestones.iter().enumerate() {
+            if p.project.passed.get(i).copied().unwrap_or(false) || m.due > until {
+                continue;
+            }
+            let days_left = (m.due - today).num_days();
+            out.push(MilestoneDue {
+                project_id: p.id.clone(),
+                call_title: call_title.clone(),
+                org_name: o.org.name.clone(),
+                index: i,
+                title: m.title.clone(),
+                due: kechuang_core::date::to_iso(m.due),
+                days_left,
+                overdue: days_left < 0,
+                link: if org.is_some() {
+                    "/challenges/mine".to_string()
+                } else {
+                    format!("/challenges/bench/{}", p.call_id)
+                },
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.due.as_str(), a.project_id.as_str(), a.index).cmp(&(
+            b.due.as_str(),
+            b.project_id.as_str(),
+            b.index,
+        ))
+    });
+    Ok(out)
 }
 
 fn item(label: &'static str, count: i64, link: impl Into<String>, hint: &'static str) -> Item {
@@ -54,6 +156,15 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
     let u = kechuang_core::date::to_iso(today + chrono::Duration::days(EXPIRY_WINDOW_DAYS));
     let mut db = app.store.read().await?;
     let mut items = Vec::new();
+    let org_id = actor.org_id.as_ref().map(|o| o.as_str().to_string());
+    let milestones = if actor.is_bureau() {
+        milestones_due(&mut db, actor, None, today).await?
+    } else if let (Some(o), Role::Enterprise | Role::Research) = (&org_id, actor.role) {
+        milestones_due(&mut db, actor, Some(o), today).await?
+    } else {
+        Vec::new()
+    };
+    let n_milestones = i64::try_from(milestones.len()).unwrap_or(i64::MAX);
     if actor.is_bureau() {
         let towns = actor.towns.clone().unwrap_or_default();
         let mut c = async |q| db.bureau_attention_count(q, &towns, &t, &u).await;
@@ -82,12 +193,18 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
             "公示期异议待裁定",
         ));
         items.push(item(
+            "30天内到期及逾期的里程碑",
+            n_milestones,
+            "/home#milestones",
+            "揭榜挂帅攻关项目里程碑，到期后组织评审",
+        ));
+        items.push(item(
             "90天内到期的资质",
             c(BureauAttention::QualificationsExpiring).await?,
             "/pool",
             "提醒企业及时复审",
         ));
-    } else if let Some(org) = actor.org_id.as_ref().map(|o| o.as_str().to_string()) {
+    } else if let Some(org) = org_id.clone() {
         let mut c = async |q| db.attention_count(q, &org, &t, &u).await;
         match actor.role {
             Role::Enterprise => {
@@ -135,10 +252,10 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
                     "查看洽谈时间和桌号",
                 ));
                 items.push(item(
-                    "揭榜挂帅攻关项目",
-                    c(Attention::ProjectsUnderWay).await?,
-                    "/challenges/mine",
-                    "按期报告里程碑",
+                    "30天内到期及逾期的里程碑",
+                    n_milestones,
+                    "/home#milestones",
+                    "揭榜挂帅攻关项目，按期报告里程碑",
                 ));
                 items.push(item(
                     "90天内到期的资质",
@@ -172,6 +289,14 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
                     "/sessions",
                     "查看洽谈时间和桌号",
                 ));
+                if n_milestones > 0 {
+                    items.push(item(
+                        "30天内到期及逾期的里程碑",
+                        n_milestones,
+                        "/home#milestones",
+                        "揭榜挂帅攻关项目，按期报告里程碑",
+                    ));
+                }
             }
             Role::Bank => {
                 items.push(item(
@@ -211,5 +336,6 @@ pub async fn home(app: &App, actor: &Actor) -> AppResult<Home> {
         recent,
         unread: notify::unread(app, actor).await?,
         towns: actor.towns.clone(),
+        milestones,
     })
 }

@@ -10,14 +10,20 @@
 
 use crate::ops::saved_search;
 use crate::{Actor, App, AppError, AppResult};
+use chrono::{Datelike, NaiveDate};
 use kechuang_core::FieldError;
 use kechuang_core::ids::OrgId;
-use kechuang_core::notify::{Channel, Kind, mail_body, mail_subject, parse_email};
-use kechuang_store::{Db, Event, NewNotification, NotificationRow, Recipient};
+use kechuang_core::money::Money;
+use kechuang_core::notify::{Channel, Kind, LOAN_DUE_DAYS, mail_body, mail_subject, parse_email};
+use kechuang_store::{CreditScope, Db, Event, NewNotification, NotificationRow, Recipient};
 use serde::Serialize;
 
 /// The consumer name of the notification feed.
 pub const CONSUMER: &str = "notify";
+
+/// The consumer name of the daily loan sweep; its cursor holds the last day
+/// swept (days since 0001-01-01, China time).
+pub const SWEEP: &str = "loan_sweep";
 
 /// Events read per transaction.
 const BATCH: i64 = 500;
@@ -61,12 +67,106 @@ pub async fn start(app: &App) -> AppResult<()> {
     let mut tx = app.store.begin().await?;
     let last = tx.last_event_seq().await?;
     tx.ensure_notify_cursor(CONSUMER, last, app.now()).await?;
+    tx.ensure_notify_cursor(SWEEP, day_number(app.today()), app.now())
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Consumes the log up to its end; returns the notifications stored.
+fn day_number(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce())
+}
+
+/// Consumes the log up to its end, then runs the daily sweep (once a day);
+/// returns the notifications stored.
 pub async fn pump(app: &App, site: &Site) -> AppResult<usize> {
+    let n = pump_events(app, site).await?;
+    Ok(n + sweep(app, site, app.today()).await?)
+}
+
+/// The daily sweep for `today`: loans falling due within [`LOAN_DUE_DAYS`] days
+/// (the enterprise) and loans overdue (the enterprise and the lending bank).
+/// Runs once per day across instances (the `loan_sweep` cursor is locked and
+/// moved in the same transaction); each loan notifies each user once per due
+/// date and kind. A new installation starts the cursor at today, so the first
+/// sweep is the next day's.
+pub async fn sweep(app: &App, site: &Site, today: NaiveDate) -> AppResult<usize> {
+    let mut tx = app.store.begin().await?;
+    let Some(last) = tx.lock_notify_cursor(SWEEP).await? else {
+        tx.ensure_notify_cursor(SWEEP, day_number(today), app.now())
+            .await?;
+        tx.commit().await?;
+        return Ok(0);
+    };
+    if last >= day_number(today) {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let now = app.now();
+    let mut stored = 0;
+    for l in tx.loans(CreditScope::default()).await? {
+        if l.repaid_fen >= l.amount_fen || l.compensated {
+            continue;
+        }
+        let left = Money::from_fen(l.amount_fen - l.repaid_fen);
+        let end = kechuang_core::date::to_iso(l.end_on);
+        let days = (l.end_on - today).num_days();
+        let mut out = Vec::new();
+        if (0..=LOAN_DUE_DAYS).contains(&days) {
+            out.push((
+                tx.org_recipients(l.org_id.as_str()).await?,
+                draft(
+                    Kind::LoanDueSoon,
+                    format!("{}的贷款将于{end}到期", l.bank_name),
+                    format!(
+                        "您单位在{}的知识价值信用贷款将于{end}到期，尚未归还本金{left}，请按期还款。",
+                        l.bank_name
+                    ),
+                    "/credit".into(),
+                ),
+            ));
+        } else if days < 0 {
+            out.push((
+                tx.org_recipients(l.org_id.as_str()).await?,
+                draft(
+                    Kind::LoanOverdue,
+                    format!("{}的贷款已逾期", l.bank_name),
+                    format!(
+                        "您单位在{}的知识价值信用贷款已于{end}到期，尚有本金{left}未归还，请尽快还款或联系银行。",
+                        l.bank_name
+                    ),
+                    "/credit".into(),
+                ),
+            ));
+            out.push((
+                tx.org_recipients(l.bank_id.as_str()).await?,
+                draft(
+                    Kind::LoanOverdue,
+                    format!("{}的贷款已逾期", l.org_name),
+                    format!(
+                        "{}的知识价值信用贷款已于{end}到期，尚有本金{left}未归还，请跟进催收或申请风险补偿。",
+                        l.org_name
+                    ),
+                    "/credit".into(),
+                ),
+            ));
+        }
+        for (users, d) in out {
+            for r in users {
+                let dedup = format!("sweep:{}:{}:{}:{end}", r.user_id, d.kind.code(), l.id);
+                if deliver_keyed(&mut tx, site, &r, 0, &dedup, &d, now).await? {
+                    stored += 1;
+                }
+            }
+        }
+    }
+    tx.set_notify_cursor(SWEEP, day_number(today), now).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Consumes the log up to its end; returns the notifications stored.
+async fn pump_events(app: &App, site: &Site) -> AppResult<usize> {
     let mut stored = 0;
     loop {
         let mut tx = app.store.begin().await?;
@@ -117,12 +217,25 @@ async fn deliver(
     d: &Draft,
     now: i64,
 ) -> AppResult<bool> {
+    let dedup = format!("{seq}:{}:{}:{}", r.user_id, d.kind.code(), d.reason);
+    deliver_keyed(tx, site, r, seq, &dedup, d, now).await
+}
+
+/// [`deliver`] with the dedup key given (the daily sweep keys by record, not event).
+async fn deliver_keyed(
+    tx: &mut Db,
+    site: &Site,
+    r: &Recipient,
+    seq: i64,
+    dedup: &str,
+    d: &Draft,
+    now: i64,
+) -> AppResult<bool> {
     let channel = channel_of(tx, &r.user_id, d.kind).await?;
     if !channel.in_app() {
         return Ok(false);
     }
     let id = kechuang_store::new_id();
-    let dedup = format!("{seq}:{}:{}:{}", r.user_id, d.kind.code(), d.reason);
     let inserted = tx
         .insert_notification(&NewNotification {
             id: &id,
@@ -132,7 +245,7 @@ async fn deliver(
             body: &d.body,
             link: &d.link,
             event_seq: seq,
-            dedup: &dedup,
+            dedup,
             now,
         })
         .await?;
@@ -181,6 +294,28 @@ fn period_zh(p: &serde_json::Value) -> String {
     kechuang_core::Period::parse(&code)
         .map(|p| p.label_zh())
         .unwrap_or(code)
+}
+
+/// Active bureau staff whose towns include `town` (unscoped staff: always).
+async fn bureau_in(tx: &mut Db, town: Option<&str>) -> AppResult<Vec<Recipient>> {
+    Ok(tx
+        .bureau_recipients()
+        .await?
+        .into_iter()
+        .filter(|r| match (&r.towns, town) {
+            (None, _) => true,
+            (Some(ts), Some(t)) => ts.iter().any(|x| x == t),
+            (Some(_), None) => false,
+        })
+        .collect())
+}
+
+async fn call_title(tx: &mut Db, call_id: &str) -> AppResult<String> {
+    Ok(tx
+        .ch_call(call_id)
+        .await?
+        .map(|c| c.terms.title)
+        .unwrap_or_default())
 }
 
 /// Who an event concerns, and what to tell them.
@@ -325,6 +460,259 @@ async fn derive(tx: &mut Db, e: &Event) -> AppResult<Vec<(Vec<Recipient>, Draft)
                     format!("您单位的补贴申报已进入“{stage}”。"),
                     format!("/subsidies/applications/{}", e.entity_id),
                 ),
+            ));
+        }
+        "contract.submitted" | "contract.resubmit" => {
+            let Some(c) = tx.contract(&e.entity_id).await? else {
+                return Ok(out);
+            };
+            let town = tx
+                .organisation(&OrgId(c.seller_org_id.clone()))
+                .await?
+                .and_then(|o| o.org.town);
+            let seller = tx
+                .organisation(&OrgId(c.seller_org_id.clone()))
+                .await?
+                .map(|o| o.org.name)
+                .unwrap_or_default();
+            let again = if e.kind == "contract.resubmit" {
+                "修改后重新"
+            } else {
+                ""
+            };
+            out.push((
+                bureau_in(tx, town.as_deref()).await?,
+                draft(
+                    Kind::ContractSubmitted,
+                    format!("{seller}{again}提交了技术合同“{}”", c.title),
+                    format!(
+                        "{seller}{again}提交了技术合同“{}”，请在法定期限内受理并认定登记。",
+                        c.title
+                    ),
+                    format!("/contracts/{}", e.entity_id),
+                ),
+            ));
+        }
+        "contract.accept" | "contract.return" | "contract.register" | "contract.refuse" => {
+            let Some(c) = tx.contract(&e.entity_id).await? else {
+                return Ok(out);
+            };
+            let note = payload["note"].as_str().unwrap_or("").trim().to_string();
+            let (title, body) = match e.kind.as_str() {
+                "contract.accept" => (
+                    format!("技术合同“{}”已受理", c.title),
+                    format!("您单位提交的技术合同“{}”已被受理，进入认定审查。", c.title),
+                ),
+                "contract.return" => (
+                    format!("技术合同“{}”被退回补正", c.title),
+                    if note.is_empty() {
+                        format!(
+                            "您单位提交的技术合同“{}”被退回，请补正后重新提交。",
+                            c.title
+                        )
+                    } else {
+                        format!(
+                            "您单位提交的技术合同“{}”被退回，请补正后重新提交。退回原因：{note}",
+                            c.title
+                        )
+                    },
+                ),
+                "contract.register" => {
+                    let number = payload["registration_number"].as_str().unwrap_or("");
+                    (
+                        format!("技术合同“{}”已认定登记", c.title),
+                        format!(
+                            "您单位的技术合同“{}”已认定登记，登记编号{number}，可下载登记证明。",
+                            c.title
+                        ),
+                    )
+                }
+                _ => {
+                    let reason = payload["refusal_reason"]
+                        .as_str()
+                        .and_then(kechuang_core::contract::RefusalReason::parse)
+                        .map(|r| r.label())
+                        .unwrap_or("");
+                    (
+                        format!("技术合同“{}”不予登记", c.title),
+                        format!(
+                            "您单位的技术合同“{}”经审查不予登记。原因：{reason}{}",
+                            c.title,
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（{note}）")
+                            }
+                        ),
+                    )
+                }
+            };
+            out.push((
+                tx.org_recipients(&c.seller_org_id).await?,
+                draft(
+                    Kind::ContractUpdated,
+                    title,
+                    body,
+                    format!("/contracts/{}", e.entity_id),
+                ),
+            ));
+        }
+        "credit.consent_granted" => {
+            let (Some(org), Some(bank)) = (payload["org_id"].as_str(), payload["bank_id"].as_str())
+            else {
+                return Ok(out);
+            };
+            let name = tx
+                .organisation(&OrgId(org.to_string()))
+                .await?
+                .map(|o| o.org.name)
+                .unwrap_or_default();
+            out.push((
+                tx.org_recipients(bank).await?,
+                draft(
+                    Kind::CreditRequested,
+                    format!("{name}申请知识价值信用贷款"),
+                    format!("{name}已授权贵行查看其知识价值信用评价，请审查并作出授信决定。"),
+                    "/credit".into(),
+                ),
+            ));
+        }
+        "credit.decided" => {
+            let (Some(org), Some(bank)) = (payload["org_id"].as_str(), payload["bank_id"].as_str())
+            else {
+                return Ok(out);
+            };
+            let bank_name = tx
+                .organisation(&OrgId(bank.to_string()))
+                .await?
+                .map(|o| o.org.name)
+                .unwrap_or_default();
+            let (title, body) = if payload["approved"].as_bool() == Some(true) {
+                let amount = Money::from_fen(payload["amount_fen"].as_i64().unwrap_or(0));
+                (
+                    format!("{bank_name}同意授信"),
+                    format!("{bank_name}同意向您单位授信{amount}，请与银行联系办理放款。"),
+                )
+            } else {
+                let reason = payload["reason"].as_str().unwrap_or("");
+                (
+                    format!("{bank_name}未同意授信"),
+                    format!("{bank_name}未同意您单位的授信申请。原因：{reason}"),
+                )
+            };
+            out.push((
+                tx.org_recipients(org).await?,
+                draft(Kind::CreditDecided, title, body, "/credit".into()),
+            ));
+        }
+        "loan.recorded" => {
+            let Some(l) = tx.loan(&e.entity_id).await? else {
+                return Ok(out);
+            };
+            let amount = Money::from_fen(l.amount_fen);
+            let end = kechuang_core::date::to_iso(l.end_on);
+            out.push((
+                tx.org_recipients(l.org_id.as_str()).await?,
+                draft(
+                    Kind::LoanDisbursed,
+                    format!("{}已发放贷款{amount}", l.bank_name),
+                    format!(
+                        "{}向您单位发放知识价值信用贷款{amount}，到期日{end}，请按期还款。",
+                        l.bank_name
+                    ),
+                    "/credit".into(),
+                ),
+            ));
+        }
+        "challenge.application.checked" => {
+            let Some(a) = tx.ch_application(&e.entity_id).await? else {
+                return Ok(out);
+            };
+            let title = call_title(tx, &a.call_id).await?;
+            let (t, b) = if payload["passed"].as_bool() == Some(true) {
+                (
+                    format!("揭榜挂帅“{title}”申报通过形式审查"),
+                    format!("您单位对“{title}”的揭榜申报已通过形式审查，进入专家评审。"),
+                )
+            } else {
+                let reasons: Vec<&str> = payload["reasons"]
+                    .as_array()
+                    .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
+                    .unwrap_or_default();
+                (
+                    format!("揭榜挂帅“{title}”申报未通过形式审查"),
+                    format!(
+                        "您单位对“{title}”的揭榜申报未通过形式审查。原因：{}",
+                        reasons.join("；")
+                    ),
+                )
+            };
+            out.push((
+                tx.org_recipients(&a.lead_org_id).await?,
+                draft(Kind::ChallengeApplication, t, b, "/challenges/mine".into()),
+            ));
+        }
+        "challenge.call.stage" if payload["to"].as_str() == Some("publicity") => {
+            let title = call_title(tx, &e.entity_id).await?;
+            for row in payload["ranking"].as_array().cloned().unwrap_or_default() {
+                let Some(id) = row["application_id"].as_str() else {
+                    continue;
+                };
+                let Some(a) = tx.ch_application(id).await? else {
+                    continue;
+                };
+                let (t, b) = if row["selected"].as_bool() == Some(true) {
+                    (
+                        format!("揭榜挂帅“{title}”拟确定您单位揭榜"),
+                        format!(
+                            "经专家评审，您单位拟确定为“{title}”的揭榜单位，现进入公示期；公示无异议后签订任务书。"
+                        ),
+                    )
+                } else {
+                    (
+                        format!("揭榜挂帅“{title}”评审结果"),
+                        format!("经专家评审，您单位对“{title}”的揭榜申报未入选。感谢参与。"),
+                    )
+                };
+                let mut d = draft(Kind::ChallengeApplication, t, b, "/challenges/mine".into());
+                d.reason = a.id.clone();
+                out.push((tx.org_recipients(&a.lead_org_id).await?, d));
+            }
+        }
+        "challenge.milestone.reviewed" => {
+            let Some(p) = tx.ch_project(&e.entity_id).await? else {
+                return Ok(out);
+            };
+            let Ok(r) = serde_json::from_value::<kechuang_store::ChReview>(payload.clone()) else {
+                return Ok(out);
+            };
+            let title = call_title(tx, &p.call_id).await?;
+            let m = p
+                .project
+                .milestones
+                .get(r.milestone)
+                .map(|m| m.title.clone())
+                .unwrap_or_default();
+            let (t, b) = match &r.verdict {
+                kechuang_core::challenge::Verdict::Pass => (
+                    format!("里程碑“{m}”评审通过"),
+                    format!("“{title}”攻关项目的里程碑“{m}”已评审通过。"),
+                ),
+                kechuang_core::challenge::Verdict::Rectify { due, note } => (
+                    format!("里程碑“{m}”需限期整改"),
+                    format!(
+                        "“{title}”攻关项目的里程碑“{m}”需整改，请于{}前完成并再次报告。整改要求：{note}",
+                        kechuang_core::date::to_iso(*due)
+                    ),
+                ),
+                kechuang_core::challenge::Verdict::Terminate { reason } => (
+                    format!("“{title}”攻关项目已终止"),
+                    format!("“{title}”攻关项目在里程碑“{m}”评审后终止。原因：{reason}"),
+                ),
+            };
+            out.push((
+                tx.org_recipients(&p.org_id).await?,
+                draft(Kind::ChallengeMilestone, t, b, "/challenges/mine".into()),
             ));
         }
         _ => {}

@@ -131,6 +131,79 @@ pub async fn set_demand_status(app: &App, actor: &Actor, id: &str, status: &str)
     Ok(())
 }
 
+/// The demand if the actor may change it: its enterprise, or bureau staff whose
+/// towns include the enterprise's. Others see `NotFound` for demands they cannot
+/// see (closed ones of other enterprises) and `Forbidden` for public ones.
+async fn editable_demand(
+    tx: &mut kechuang_store::Db,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<TalentDemandRow> {
+    let d = tx.talent_demand(id).await?.ok_or(AppError::NotFound)?;
+    let own = actor
+        .org_id
+        .as_ref()
+        .is_some_and(|o| o.as_str() == d.organisation_id);
+    if own || (actor.is_bureau() && actor.in_scope(d.town.as_deref())) {
+        Ok(d)
+    } else if d.status == "open" {
+        Err(AppError::Forbidden)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Changes a demand's post, field, education, number and duties (its
+/// enterprise or bureau staff in scope); every bad field is named and nothing
+/// is changed. The enterprise and status stay as they are.
+pub async fn update_demand(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &DemandInput,
+) -> AppResult<TalentDemandRow> {
+    let d = talent::demand(
+        &input.title,
+        &input.field,
+        &input.education,
+        &input.positions,
+        &input.description,
+    )
+    .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    editable_demand(&mut tx, actor, id).await?;
+    tx.update_talent_demand(id, &d, app.now()).await?;
+    tx.append_event(
+        &actor.tag(),
+        "talent_demand",
+        id,
+        "talent.demand_updated",
+        &serde_json::json!({"demand": d}),
+    )
+    .await?;
+    let row = tx.talent_demand(id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Deletes a demand (its enterprise or bureau staff in scope); the event log
+/// keeps what it said.
+pub async fn delete_demand(app: &App, actor: &Actor, id: &str) -> AppResult<()> {
+    let mut tx = app.store.begin().await?;
+    let d = editable_demand(&mut tx, actor, id).await?;
+    tx.delete_talent_demand(id).await?;
+    tx.append_event(
+        &actor.tag(),
+        "talent_demand",
+        id,
+        "talent.demand_deleted",
+        &serde_json::json!({"org_id": d.organisation_id, "title": d.title}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Talent demands: public (anyone, open ones); the enterprise sees its closed
 /// ones too; bureau staff see those in their towns.
 pub async fn demands(
@@ -161,9 +234,8 @@ pub async fn demands(
     Ok(db.talent_demands(&f).await?)
 }
 
-/// Records a person brought in (bureau staff, enterprise in their scope).
-pub async fn add_talent(app: &App, actor: &Actor, input: &TalentInput) -> AppResult<TalentRow> {
-    actor.require_bureau()?;
+/// Checks a talent record as typed: every bad field named.
+fn talent_of(input: &TalentInput) -> AppResult<(talent::Talent, String)> {
     let mut errs = Vec::new();
     let t = talent::talent(
         &input.name,
@@ -180,14 +252,23 @@ pub async fn add_talent(app: &App, actor: &Actor, input: &TalentInput) -> AppRes
     let (Some(t), Some(on)) = (t, on) else {
         return Err(AppError::Invalid(errs));
     };
+    Ok((t, kechuang_core::date::to_iso(on)))
+}
+
+/// The enterprise named on a talent record (blank: none), checked to be one the
+/// actor may see.
+async fn talent_org<'a>(
+    tx: &mut kechuang_store::Db,
+    actor: &Actor,
+    input: &'a TalentInput,
+) -> AppResult<Option<&'a str>> {
     let org = input
         .org_id
         .as_deref()
         .map(kechuang_core::text::trim)
         .filter(|s| !s.is_empty());
-    let mut tx = app.store.begin().await?;
     if let Some(o) = org {
-        crate::ops::visible_org(&mut tx, actor, &OrgId(o.to_string()))
+        crate::ops::visible_org(tx, actor, &OrgId(o.to_string()))
             .await
             .map_err(|_| {
                 AppError::Invalid(vec![
@@ -195,8 +276,16 @@ pub async fn add_talent(app: &App, actor: &Actor, input: &TalentInput) -> AppRes
                 ])
             })?;
     }
+    Ok(org)
+}
+
+/// Records a person brought in (bureau staff, enterprise in their scope).
+pub async fn add_talent(app: &App, actor: &Actor, input: &TalentInput) -> AppResult<TalentRow> {
+    actor.require_bureau()?;
+    let (t, on) = talent_of(input)?;
+    let mut tx = app.store.begin().await?;
+    let org = talent_org(&mut tx, actor, input).await?;
     let id = kechuang_store::new_id();
-    let on = kechuang_core::date::to_iso(on);
     tx.insert_talent(&NewTalent {
         id: &id,
         org_id: org,
@@ -214,17 +303,101 @@ pub async fn add_talent(app: &App, actor: &Actor, input: &TalentInput) -> AppRes
         &serde_json::json!({"org_id": org, "talent": t, "introduced_on": on}),
     )
     .await?;
+    let row = tx.talent(&id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    let f = TalentFilter {
-        limit: 500,
-        ..Default::default()
-    };
+    Ok(row)
+}
+
+/// The record if the actor may change it: bureau staff, and for a town
+/// reviewer only records of enterprises in their towns (records without an
+/// enterprise: unscoped staff only). An enterprise may see its own people but
+/// not change them (`Forbidden`); anything else is `NotFound`.
+async fn editable_talent(
+    tx: &mut kechuang_store::Db,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<TalentRow> {
+    let r = tx.talent(id).await?.ok_or(AppError::NotFound)?;
+    if actor.is_bureau() {
+        if actor.in_scope(r.town.as_deref()) {
+            return Ok(r);
+        }
+        return Err(AppError::NotFound);
+    }
+    let own = actor
+        .org_id
+        .as_ref()
+        .is_some_and(|o| Some(o.as_str()) == r.organisation_id.as_deref());
+    Err(if own {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    })
+}
+
+/// Corrects a talent record (bureau staff in scope); every bad field is named
+/// and nothing is changed.
+pub async fn update_talent(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &TalentInput,
+) -> AppResult<TalentRow> {
+    let mut tx = app.store.begin().await?;
+    editable_talent(&mut tx, actor, id).await?;
+    let (t, on) = talent_of(input)?;
+    let org = talent_org(&mut tx, actor, input).await?;
+    tx.update_talent(id, org, &t, &on, app.now()).await?;
+    tx.append_event(
+        &actor.tag(),
+        "talent",
+        id,
+        "talent.updated",
+        &serde_json::json!({"org_id": org, "talent": t, "introduced_on": on}),
+    )
+    .await?;
+    let row = tx.talent(id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Deletes a talent record (bureau staff in scope); the event log keeps it.
+pub async fn delete_talent(app: &App, actor: &Actor, id: &str) -> AppResult<()> {
+    let mut tx = app.store.begin().await?;
+    let r = editable_talent(&mut tx, actor, id).await?;
+    tx.delete_talent(id).await?;
+    tx.append_event(
+        &actor.tag(),
+        "talent",
+        id,
+        "talent.deleted",
+        &serde_json::json!({"org_id": r.organisation_id, "name": r.name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One talent record the actor may see (bureau staff in scope, the enterprise
+/// its own people).
+pub async fn talent_record(app: &App, actor: &Actor, id: &str) -> AppResult<TalentRow> {
     let mut db = app.store.read().await?;
-    db.talents(&f)
-        .await?
-        .into_iter()
-        .find(|r| r.talent_id == id)
-        .ok_or(AppError::NotFound)
+    let r = db.talent(id).await?.ok_or(AppError::NotFound)?;
+    let own = actor
+        .org_id
+        .as_ref()
+        .is_some_and(|o| Some(o.as_str()) == r.organisation_id.as_deref());
+    if own || (actor.is_bureau() && actor.in_scope(r.town.as_deref())) {
+        Ok(r)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// One demand the actor may change (for the edit form).
+pub async fn demand_for_edit(app: &App, actor: &Actor, id: &str) -> AppResult<TalentDemandRow> {
+    let mut db = app.store.read().await?;
+    editable_demand(&mut db, actor, id).await
 }
 
 /// Talent records: bureau staff (their towns), an enterprise (its own people).

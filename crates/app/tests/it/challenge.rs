@@ -1723,3 +1723,185 @@ store_test!(bad_input_names_fields_and_writes_nothing, |store| {
             .is_empty()
     );
 });
+
+// Notifications and the home page's milestones (the portal's issue 7).
+store_test!(
+    reviews_notify_the_applicants_and_milestones_due_are_exact,
+    |store| {
+        use kechuang_app::ops::{home, notify};
+        let w = world(&store).await;
+        let (e1, e2, e3) = (
+            enterprise_user(&w.e1),
+            enterprise_user(&w.e2),
+            enterprise_user(&w.e3),
+        );
+        let bachuan = reviewer_of("bachuan", "巴川街道");
+        let dongcheng = reviewer_of("dongcheng", "东城街道");
+        for a in [&w.admin, &e1, &e2, &e3, &bachuan, &dongcheng] {
+            add_account(&w.app, a).await;
+        }
+        notify::start(&w.app).await.unwrap();
+        // e2 wants no review results; e1 wants milestone reviews by e-mail.
+        notify::set_prefs(
+            &w.app,
+            &e2,
+            "",
+            &[("challenge_application".into(), "none".into())],
+        )
+        .await
+        .unwrap();
+        notify::set_prefs(
+            &w.app,
+            &e1,
+            "e1@example.cn",
+            &[("challenge_milestone".into(), "email".into())],
+        )
+        .await
+        .unwrap();
+        let (call, apps) = running(&w, 1).await;
+        notify::pump(&w.app, &test_site()).await.unwrap();
+        // A (e1) passed the check and was selected; C (e3) passed and was not.
+        assert_eq!(
+            kinds_of(&w.app, &e1).await,
+            ["challenge_application", "challenge_application"]
+        );
+        let mut titles: Vec<String> = notify::list(&w.app, &e1, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.title)
+            .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            [
+                "揭榜挂帅“长循环寿命储能电芯”拟确定您单位揭榜",
+                "揭榜挂帅“长循环寿命储能电芯”申报通过形式审查",
+            ]
+        );
+        let n = notify::list(&w.app, &e3, false).await.unwrap();
+        assert_eq!(n.len(), 2);
+        assert!(n.iter().any(|n| n.body.contains("未入选")), "{n:?}");
+        // e2 chose none; staff are not applicants.
+        assert!(kinds_of(&w.app, &e2).await.is_empty());
+        assert!(kinds_of(&w.app, &bachuan).await.is_empty());
+
+        let p = ch::sign(
+            &w.app,
+            &w.admin,
+            &sign_input(&apps[0], "sign-notify"),
+            d("2026-02-20"),
+        )
+        .await
+        .unwrap();
+        let pid = p.project.id.clone();
+        // Milestones due: 样品试制 2026-09-01 is within 30 days of 08-15, the
+        // next one (2027-03-01) is not.
+        let mut db = w.app.store.read().await.unwrap();
+        let m = home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-08-15"))
+            .await
+            .unwrap();
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(
+            (
+                m[0].title.as_str(),
+                m[0].due.as_str(),
+                m[0].days_left,
+                m[0].overdue
+            ),
+            ("样品试制", "2026-09-01", 17, false)
+        );
+        assert_eq!(m[0].call_title, "长循环寿命储能电芯");
+        assert!(
+            home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-07-31"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "32 days ahead is outside the window"
+        );
+        let m = home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-09-05"))
+            .await
+            .unwrap();
+        assert_eq!((m[0].days_left, m[0].overdue), (-4, true));
+        // Bureau staff: the 巴川 reviewer sees e1's milestone, the 东城 one does not.
+        let m = home::milestones_due(&mut db, &bachuan, None, d("2026-09-05"))
+            .await
+            .unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].link, format!("/challenges/bench/{call}"));
+        assert!(
+            home::milestones_due(&mut db, &dongcheng, None, d("2026-09-05"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        drop(db);
+
+        // A rectification order moves the due date; e1 hears of it in-app and
+        // by e-mail, nobody else does.
+        ch::review_milestone(
+            &w.app,
+            &w.admin,
+            &pid,
+            &ReviewInput {
+                milestone: 0,
+                verdict: "rectify".into(),
+                due: "2026-10-20".into(),
+                note: "样品一致性不足".into(),
+            },
+            d("2026-09-05"),
+        )
+        .await
+        .unwrap();
+        notify::pump(&w.app, &test_site()).await.unwrap();
+        let n = notify::list(&w.app, &e1, true).await.unwrap();
+        assert_eq!(n[0].kind, "challenge_milestone");
+        assert_eq!(n[0].title, "里程碑“样品试制”需限期整改");
+        assert!(n[0].body.contains("2026-10-20") && n[0].body.contains("样品一致性不足"));
+        let mails = mails_to(&w.app, "e1@example.cn").await;
+        assert_eq!(mails.len(), 1);
+        assert_eq!(
+            mails[0].0,
+            "【示范区科技创新服务平台】里程碑“样品试制”需限期整改"
+        );
+        assert!(mails[0].1.contains("http://kc.test/challenges/mine"));
+        assert_eq!(kinds_of(&w.app, &e3).await.len(), 2);
+        let mut db = w.app.store.read().await.unwrap();
+        let m = home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-09-05"))
+            .await
+            .unwrap();
+        assert!(m.is_empty(), "the new date is 45 days away: {m:?}");
+        let m = home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-09-25"))
+            .await
+            .unwrap();
+        assert_eq!((m[0].due.as_str(), m[0].days_left), ("2026-10-20", 25));
+        drop(db);
+        // Passed: the milestone leaves the list.
+        ch::review_milestone(
+            &w.app,
+            &w.admin,
+            &pid,
+            &ReviewInput {
+                milestone: 0,
+                verdict: "pass".into(),
+                ..Default::default()
+            },
+            d("2026-10-18"),
+        )
+        .await
+        .unwrap();
+        notify::pump(&w.app, &test_site()).await.unwrap();
+        assert_eq!(
+            notify::list(&w.app, &e1, true).await.unwrap()[0].title,
+            "里程碑“样品试制”评审通过"
+        );
+        assert_eq!(mails_to(&w.app, "e1@example.cn").await.len(), 2);
+        let mut db = w.app.store.read().await.unwrap();
+        assert!(
+            home::milestones_due(&mut db, &e1, Some(w.e1.as_str()), d("2026-10-18"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);

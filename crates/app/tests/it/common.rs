@@ -54,3 +54,69 @@ pub fn enterprise_user(org: &OrgId) -> Actor {
         towns: None,
     }
 }
+
+/// Stores `a` as an active account (notifications go to accounts); the login
+/// name is the account id (the helpers' names may repeat).
+pub async fn add_account(app: &App, a: &Actor) {
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_user(
+        &kechuang_store::UserRecord {
+            id: a.user_id.clone().unwrap(),
+            username: a.user_id.clone().unwrap().0,
+            display_name: a.display_name.clone(),
+            password_hash: "x".into(),
+            role: a.role,
+            org_id: a.org_id.clone(),
+            towns: a.towns.clone(),
+            active: true,
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// A bureau reviewer limited to one town, with an id of its own.
+pub fn reviewer_of(name: &str, town: &str) -> Actor {
+    Actor {
+        user_id: Some(UserId(format!("u-{name}"))),
+        username: name.into(),
+        display_name: name.into(),
+        role: Role::BureauReviewer,
+        org_id: None,
+        towns: Some(vec![town.into()]),
+    }
+}
+
+/// The notification site used by tests.
+pub fn test_site() -> kechuang_app::ops::notify::Site {
+    kechuang_app::ops::notify::Site {
+        name: "示范区科技创新服务平台".into(),
+        base_url: "http://kc.test".into(),
+    }
+}
+
+/// Kinds of an actor's notifications, sorted.
+pub async fn kinds_of(app: &App, a: &Actor) -> Vec<String> {
+    let mut v: Vec<String> = kechuang_app::ops::notify::list(app, a, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect();
+    v.sort();
+    v
+}
+
+/// The outbox's mails to an address: `(subject, body)`.
+pub async fn mails_to(app: &App, addr: &str) -> Vec<(String, String)> {
+    let mut db = app.store.read().await.unwrap();
+    db.outbox(1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_addr == addr)
+        .map(|m| (m.subject, m.body))
+        .collect()
+}

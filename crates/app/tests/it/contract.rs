@@ -1210,3 +1210,123 @@ store_test!(
         assert_eq!(dt.return_note.as_deref(), Some("请补充买方签章页"));
     }
 );
+
+// Notifications (the portal's issue 7): submissions to the registrars of the
+// seller's town, each step of the registration to the seller.
+store_test!(
+    registration_steps_notify_the_seller_and_scoped_registrars,
+    |store| {
+        use kechuang_app::ops::notify;
+        let w = world(&store).await;
+        let app = &w.app;
+        let buyer = user(&w.firm, Role::Enterprise);
+        let bachuan = reviewer_of("bachuan", "巴川街道");
+        let dongcheng = reviewer_of("dongcheng", "东城街道");
+        for a in [
+            &w.admin,
+            &w.reviewer,
+            &w.seller,
+            &buyer,
+            &bachuan,
+            &dongcheng,
+        ] {
+            add_account(app, a).await;
+        }
+        notify::start(app).await.unwrap();
+        notify::set_prefs(
+            app,
+            &w.seller,
+            "kjc@uni.example.cn",
+            &[("contract_updated".into(), "email".into())],
+        )
+        .await
+        .unwrap();
+        let i = input(&w.uni, &w.firm, 50, "合同正文");
+        let id = contract::submit_on(app, &w.seller, &i, d("2023-03-01"))
+            .await
+            .unwrap()
+            .contract
+            .id;
+        notify::pump(app, &test_site()).await.unwrap();
+        // The seller (巴川) is in the 巴川 reviewer's towns, not the 东城 one's;
+        // unscoped staff hear of every submission.
+        for a in [&w.admin, &w.reviewer, &bachuan] {
+            assert_eq!(kinds_of(app, a).await, ["contract_submitted"]);
+        }
+        assert!(kinds_of(app, &dongcheng).await.is_empty());
+        assert!(kinds_of(app, &w.seller).await.is_empty());
+        let n = notify::list(app, &bachuan, false).await.unwrap();
+        assert_eq!(n[0].link, format!("/contracts/{id}"));
+        assert!(
+            n[0].title.starts_with("重庆高校1提交了技术合同"),
+            "{}",
+            n[0].title
+        );
+
+        contract::step_on(
+            app,
+            &w.reviewer,
+            &id,
+            &StepInput {
+                step: "return".into(),
+                note: "缺少技术指标附件".into(),
+                ..Default::default()
+            },
+            d("2023-03-02"),
+        )
+        .await
+        .unwrap();
+        contract::resubmit_on(app, &w.seller, &id, &i, d("2023-03-03"))
+            .await
+            .unwrap();
+        contract::step_on(app, &w.reviewer, &id, &step("accept"), d("2023-03-04"))
+            .await
+            .unwrap();
+        contract::step_on(app, &w.reviewer, &id, &step("register"), d("2023-03-06"))
+            .await
+            .unwrap();
+        notify::pump(app, &test_site()).await.unwrap();
+        assert_eq!(
+            kinds_of(app, &w.seller).await,
+            ["contract_updated", "contract_updated", "contract_updated"]
+        );
+        let mut titles: Vec<String> = notify::list(app, &w.seller, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.title)
+            .collect();
+        titles.sort();
+        let t = &i.title;
+        let mut want = vec![
+            format!("技术合同“{t}”已受理"),
+            format!("技术合同“{t}”已认定登记"),
+            format!("技术合同“{t}”被退回补正"),
+        ];
+        want.sort();
+        assert_eq!(titles, want);
+        let returned = notify::list(app, &w.seller, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|n| n.title.ends_with("被退回补正"))
+            .unwrap();
+        assert!(
+            returned.body.contains("缺少技术指标附件"),
+            "{}",
+            returned.body
+        );
+        // The buyer is not the registering party.
+        assert!(kinds_of(app, &buyer).await.is_empty());
+        // The resubmission reached the registrars again.
+        assert_eq!(
+            kinds_of(app, &bachuan).await,
+            ["contract_submitted", "contract_submitted"]
+        );
+        let mails = mails_to(app, "kjc@uni.example.cn").await;
+        assert_eq!(mails.len(), 3);
+        assert!(mails.iter().any(|(s, b)| s.ends_with("已认定登记")
+            && b.contains("登记编号")
+            && b.contains(&format!("http://kc.test/contracts/{id}"))));
+    }
+);

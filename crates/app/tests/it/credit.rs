@@ -710,3 +710,126 @@ store_test!(each_role_sees_only_the_loans_it_may, |store| {
         (2, 2, "150")
     );
 });
+
+// Notifications (the portal's issue 7): applications to the bank, decisions and
+// disbursements to the enterprise, and the daily sweep for loans due and overdue.
+store_test!(
+    credit_events_and_the_daily_sweep_notify_the_right_accounts,
+    |store| {
+        use kechuang_app::ops::notify;
+        let w = world(&store).await;
+        let (ea, eb, bx, by) = (
+            enterprise_user(&w.a),
+            enterprise_user(&w.b),
+            bank_user(&w.x),
+            bank_user(&w.y),
+        );
+        let staff = admin();
+        for u in [&ea, &eb, &bx, &by, &staff] {
+            add_account(&w.app, u).await;
+        }
+        notify::start(&w.app).await.unwrap();
+        notify::set_prefs(
+            &w.app,
+            &ea,
+            "finance@a.example.cn",
+            &[("loan_overdue".into(), "email".into())],
+        )
+        .await
+        .unwrap();
+        // Bank y turns off overdue notices.
+        notify::set_prefs(&w.app, &by, "", &[("loan_overdue".into(), "none".into())])
+            .await
+            .unwrap();
+        let dx = approved(&w, &w.a, &w.x, 100 * 1_000_000, "").await;
+        let e = credit::evaluate(&w.app, &admin(), &w.b, None)
+            .await
+            .unwrap();
+        credit::grant_consent(&w.app, &eb, w.y.as_str())
+            .await
+            .unwrap();
+        credit::decide(
+            &w.app,
+            &by,
+            &DecisionInput {
+                evaluation_id: e.id,
+                approve: false,
+                amount_fen: 0,
+                reason: "经营现金流不足".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let today = w.app.today();
+        let iso = kechuang_core::date::to_iso;
+        let end = today + chrono::Duration::days(300);
+        credit::record_loan(
+            &w.app,
+            &bx,
+            &loan_input(
+                &dx,
+                100 * 1_000_000,
+                &iso(today - chrono::Duration::days(30)),
+                &iso(end),
+            ),
+        )
+        .await
+        .unwrap();
+        notify::pump(&w.app, &test_site()).await.unwrap();
+        assert_eq!(kinds_of(&w.app, &bx).await, ["credit_requested"]);
+        assert_eq!(kinds_of(&w.app, &by).await, ["credit_requested"]);
+        assert_eq!(
+            kinds_of(&w.app, &ea).await,
+            ["credit_decided", "loan_disbursed"]
+        );
+        assert_eq!(kinds_of(&w.app, &eb).await, ["credit_decided"]);
+        assert!(kinds_of(&w.app, &staff).await.is_empty());
+        let n = notify::list(&w.app, &eb, false).await.unwrap();
+        assert!(n[0].title.ends_with("未同意授信"), "{}", n[0].title);
+        assert!(n[0].body.contains("经营现金流不足"));
+        let n = notify::list(&w.app, &ea, false).await.unwrap();
+        let disbursed = n.iter().find(|n| n.kind == "loan_disbursed").unwrap();
+        assert!(
+            disbursed.title.ends_with("已发放贷款¥1,000,000.00"),
+            "{}",
+            disbursed.title
+        );
+        assert!(disbursed.body.contains(&iso(end)));
+
+        // The sweep: nothing before the window, once when the loan falls due
+        // within 7 days, once when overdue — and only once a day.
+        let sweep =
+            async |on: chrono::NaiveDate| notify::sweep(&w.app, &test_site(), on).await.unwrap();
+        assert_eq!(sweep(end - chrono::Duration::days(8)).await, 0);
+        assert_eq!(sweep(end - chrono::Duration::days(5)).await, 1);
+        assert_eq!(sweep(end - chrono::Duration::days(5)).await, 0);
+        assert_eq!(sweep(end - chrono::Duration::days(4)).await, 0, "told once");
+        let due = notify::list(&w.app, &ea, true).await.unwrap();
+        assert_eq!(due[0].kind, "loan_due_soon");
+        assert!(due[0].body.contains(&iso(end)), "{}", due[0].body);
+        assert!(mails_to(&w.app, "finance@a.example.cn").await.is_empty());
+        // Overdue: the enterprise (by e-mail too) and the lending bank; bank y
+        // lent nothing here and chose none anyway; b has no loan.
+        assert_eq!(sweep(end + chrono::Duration::days(2)).await, 2);
+        assert_eq!(
+            kinds_of(&w.app, &ea).await,
+            [
+                "credit_decided",
+                "loan_disbursed",
+                "loan_due_soon",
+                "loan_overdue"
+            ]
+        );
+        assert_eq!(
+            kinds_of(&w.app, &bx).await,
+            ["credit_requested", "loan_overdue"]
+        );
+        assert_eq!(kinds_of(&w.app, &by).await, ["credit_requested"]);
+        assert_eq!(kinds_of(&w.app, &eb).await, ["credit_decided"]);
+        let mails = mails_to(&w.app, "finance@a.example.cn").await;
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].0.ends_with("的贷款已逾期"), "{}", mails[0].0);
+        assert!(mails[0].1.contains("http://kc.test/credit"));
+        assert_eq!(sweep(end + chrono::Duration::days(3)).await, 0);
+    }
+);

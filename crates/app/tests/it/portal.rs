@@ -543,3 +543,254 @@ store_test!(two_workers_never_send_a_mail_twice, |store| {
     let mut db = app.store.read().await.unwrap();
     assert_eq!(db.outbox_counts().await.unwrap().sent, 60);
 });
+
+store_test!(talent_demands_and_records_are_edited_and_deleted, |store| {
+    let w = world(&store).await;
+    let app = &w.app;
+    let other_org = org::create(app, &w.admin, &enterprise_input(8, "东城街道"))
+        .await
+        .unwrap();
+    let other = enterprise_user(&other_org);
+    let d = talent::post_demand(
+        app,
+        &w.ent,
+        &talent::DemandInput {
+            title: "电池研发工程师".into(),
+            field: "新型储能".into(),
+            education: "硕士".into(),
+            positions: "3".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let good = talent::DemandInput {
+        title: "电池研发主管".into(),
+        field: "新型储能".into(),
+        education: "博士".into(),
+        positions: "2".into(),
+        description: "负责电芯开发".into(),
+        ..Default::default()
+    };
+    // Bad input names every field and changes nothing.
+    let events = |app: &App| {
+        let app = app.clone();
+        async move {
+            let mut db = app.store.read().await.unwrap();
+            db.last_event_seq().await.unwrap()
+        }
+    };
+    let before = events(app).await;
+    let e = talent::update_demand(
+        app,
+        &w.ent,
+        &d.demand_id,
+        &talent::DemandInput {
+            title: " ".into(),
+            education: "小学".into(),
+            positions: "1001".into(),
+            ..good.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(fs) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        fs.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        ["title", "education", "positions"]
+    );
+    assert_eq!(events(app).await, before, "nothing written");
+    let mut db = app.store.read().await.unwrap();
+    assert_eq!(
+        db.talent_demand(&d.demand_id).await.unwrap().unwrap().title,
+        "电池研发工程师"
+    );
+    drop(db);
+    // Another enterprise may not; a reviewer of another town may not; the owner
+    // and a reviewer in scope may.
+    assert!(matches!(
+        talent::update_demand(app, &other, &d.demand_id, &good)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        talent::update_demand(app, &w.dongcheng, &d.demand_id, &good)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    ));
+    let row = talent::update_demand(app, &w.ent, &d.demand_id, &good)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.title.as_str(),
+            row.education.as_str(),
+            row.positions,
+            row.description.as_str(),
+            row.status.as_str(),
+            row.organisation_id.as_str()
+        ),
+        (
+            "电池研发主管",
+            "博士",
+            2,
+            "负责电芯开发",
+            "open",
+            w.org.as_str()
+        )
+    );
+    let row = talent::update_demand(
+        app,
+        &w.bachuan,
+        &d.demand_id,
+        &talent::DemandInput {
+            positions: "5".into(),
+            ..good.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(row.positions, 5);
+    assert!(matches!(
+        talent::delete_demand(app, &other, &d.demand_id)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    ));
+    talent::delete_demand(app, &w.ent, &d.demand_id)
+        .await
+        .unwrap();
+    assert!(
+        talent::demands(app, None, Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        talent::update_demand(app, &w.ent, &d.demand_id, &good)
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    ));
+
+    // Records: bureau staff in scope edit and delete; the enterprise may not.
+    let input = talent::TalentInput {
+        org_id: Some(w.org.as_str().into()),
+        name: "张伟".into(),
+        category: "博士".into(),
+        field: "新型储能".into(),
+        education: "博士".into(),
+        introduced_on: "2024-03-01".into(),
+        note: String::new(),
+    };
+    let t = talent::add_talent(app, &w.admin, &input).await.unwrap();
+    let before = events(app).await;
+    let e = talent::update_talent(
+        app,
+        &w.bachuan,
+        &t.talent_id,
+        &talent::TalentInput {
+            name: "".into(),
+            category: "院士".into(),
+            introduced_on: "2024-02-30".into(),
+            ..input.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(fs) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        fs.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        ["name", "category", "introduced_on"]
+    );
+    let e = talent::update_talent(
+        app,
+        &w.bachuan,
+        &t.talent_id,
+        &talent::TalentInput {
+            org_id: Some("no-such-org".into()),
+            ..input.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, AppError::Invalid(ref f) if f[0].field == "org_id"),
+        "{e:?}"
+    );
+    assert_eq!(events(app).await, before, "nothing written");
+    assert!(matches!(
+        talent::update_talent(app, &w.ent, &t.talent_id, &input)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        talent::update_talent(app, &w.dongcheng, &t.talent_id, &input)
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    ));
+    let row = talent::update_talent(
+        app,
+        &w.bachuan,
+        &t.talent_id,
+        &talent::TalentInput {
+            name: "张伟强".into(),
+            category: "领军人才".into(),
+            introduced_on: "2024-04-15".into(),
+            note: "储能首席科学家".into(),
+            ..input.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            row.name.as_str(),
+            row.category.as_str(),
+            row.introduced_on.as_str(),
+            row.note.as_str(),
+            row.organisation_id.as_deref()
+        ),
+        (
+            "张伟强",
+            "领军人才",
+            "2024-04-15",
+            "储能首席科学家",
+            Some(w.org.as_str())
+        )
+    );
+    assert_eq!(
+        talent::talents(app, &w.ent, Default::default())
+            .await
+            .unwrap()[0]
+            .name,
+        "张伟强"
+    );
+    assert!(matches!(
+        talent::delete_talent(app, &w.ent, &t.talent_id)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    ));
+    talent::delete_talent(app, &w.bachuan, &t.talent_id)
+        .await
+        .unwrap();
+    assert!(
+        talent::talents(app, &w.admin, Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut db = app.store.read().await.unwrap();
+    let log = db.events_after(before, 100).await.unwrap();
+    let kinds: Vec<&str> = log.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["talent.updated", "talent.deleted"]);
+});

@@ -182,6 +182,34 @@ impl Db {
         Ok(n == 1)
     }
 
+    /// Replaces a demand's content; `false` when it does not exist.
+    pub async fn update_talent_demand(
+        &mut self,
+        id: &str,
+        d: &kechuang_core::talent::Demand,
+        now: i64,
+    ) -> Result<bool> {
+        let n = with_conn!(self, c => {
+            sqlx::query(
+                "UPDATE talent_demand SET title = $2, field = $3, education = $4, positions = $5, description = $6, updated_at = $7 \
+                 WHERE demand_id = $1",
+            )
+            .bind(id).bind(&d.title).bind(&d.field).bind(&d.education).bind(d.positions as i32)
+            .bind(&d.description).bind(now)
+            .execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+
+    /// Deletes a demand; `false` when it did not exist.
+    pub async fn delete_talent_demand(&mut self, id: &str) -> Result<bool> {
+        let n = with_conn!(self, c => {
+            sqlx::query("DELETE FROM talent_demand WHERE demand_id = $1")
+                .bind(id).execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+
     /// One demand.
     pub async fn talent_demand(&mut self, id: &str) -> Result<Option<TalentDemandRow>> {
         let f = TalentFilter {
@@ -245,14 +273,70 @@ impl Db {
         Ok(())
     }
 
+    /// Replaces a talent record's content and enterprise; `false` when it does
+    /// not exist.
+    pub async fn update_talent(
+        &mut self,
+        id: &str,
+        org_id: Option<&str>,
+        t: &kechuang_core::talent::Talent,
+        introduced_on: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let n = with_conn!(self, c => {
+            sqlx::query(
+                "UPDATE talent_record SET name = $2, organisation_id = $3, category = $4, field = $5, education = $6, \
+                 introduced_on = $7, note = $8, updated_at = $9 WHERE talent_id = $1",
+            )
+            .bind(id).bind(&t.name).bind(org_id).bind(&t.category).bind(&t.field).bind(&t.education)
+            .bind(introduced_on).bind(&t.note).bind(now)
+            .execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+
+    /// Deletes a talent record; `false` when it did not exist.
+    pub async fn delete_talent(&mut self, id: &str) -> Result<bool> {
+        let n = with_conn!(self, c => {
+            sqlx::query("DELETE FROM talent_record WHERE talent_id = $1")
+                .bind(id).execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
+    }
+
+    /// One talent record.
+    pub async fn talent(&mut self, id: &str) -> Result<Option<TalentRow>> {
+        let f = TalentFilter {
+            limit: 1,
+            ..Default::default()
+        };
+        Ok(self.talents_where(&f, Some(id)).await?.pop())
+    }
+
     /// Talent records, most recently brought in first.
     pub async fn talents(&mut self, f: &TalentFilter) -> Result<Vec<TalentRow>> {
-        let (w, binds) = where_clause(
+        self.talents_where(f, None).await
+    }
+
+    async fn talents_where(
+        &mut self,
+        f: &TalentFilter,
+        id: Option<&str>,
+    ) -> Result<Vec<TalentRow>> {
+        let (mut w, mut binds) = where_clause(
             f,
             ["t.name", "t.field", "t.note"],
             "t.category",
             "t.organisation_id",
         );
+        if let Some(id) = id {
+            binds.push(id.to_string());
+            w = if w.is_empty() {
+                format!(" WHERE t.talent_id = ${}", binds.len())
+            } else {
+                format!("{w} AND t.talent_id = ${}", binds.len())
+            };
+        }
         let sql = format!(
             "SELECT t.talent_id, t.name, t.organisation_id, o.name AS org_name, o.town, t.category, t.field, t.education, \
              t.introduced_on, t.note FROM talent_record t LEFT JOIN organisation o ON o.organisation_id = t.organisation_id{w} \

@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kechuang_app::AppError;
-use kechuang_core::role::Role;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -84,15 +83,6 @@ async fn logout(
         Redirect::to("/login"),
     )
         .into_response())
-}
-
-/// Where `/` sends a signed-in user (the portal serves `/` to everyone else).
-pub(super) fn landing(session: &crate::extract::Session) -> Redirect {
-    match (session.actor.role, &session.actor.org_id) {
-        (Role::BureauAdmin | Role::BureauReviewer, _) => Redirect::to("/enterprises"),
-        (_, Some(org)) => Redirect::to(&format!("/enterprises/{org}")),
-        _ => Redirect::to("/enterprises"),
-    }
 }
 
 pub(super) fn router() -> Router<AppState> {

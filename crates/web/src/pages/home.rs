@@ -17,6 +17,7 @@ struct HomePage {
     layout: Layout,
     h: Home,
     towns: String,
+    show_milestones: bool,
 }
 
 async fn show(
@@ -27,6 +28,8 @@ async fn show(
     Ok(Html(render(&HomePage {
         layout: Layout::new(&s, Some(&session), "home"),
         towns: h.towns.as_ref().map(|t| t.join("、")).unwrap_or_default(),
+        show_milestones: !h.milestones.is_empty()
+            || h.items.iter().any(|i| i.link == "/home#milestones"),
         h,
     })))
 }

@@ -1,5 +1,6 @@
 //! The portal (科技创新服务中心): the front door at `/` for the public (a signed-in
-//! user landing on `/` goes on to their usual page; the portal stays at `/portal`).
+//! user landing on `/` goes on to their home page, 我的工作台 at `/home`; the
+//! portal stays at `/portal`).
 
 use super::{Layout, render};
 use crate::AppState;
@@ -8,7 +9,7 @@ use crate::extract::MaybeSession;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use kechuang_app::ops::portal::{self, Portal};
 
@@ -38,7 +39,7 @@ async fn root(
     MaybeSession(session): MaybeSession,
 ) -> Result<Response, PageError> {
     match &session {
-        Some(sess) => Ok(super::auth::landing(sess).into_response()),
+        Some(_) => Ok(Redirect::to("/home").into_response()),
         None => page(&s, None).await,
     }
 }

@@ -452,6 +452,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/talent/demands"),
     ("GET", "/api/v1/talent/records"),
     ("POST", "/api/v1/talent/records"),
+    ("PUT", "/api/v1/talent/demands/{id}"),
+    ("DELETE", "/api/v1/talent/demands/{id}"),
+    ("PUT", "/api/v1/talent/records/{id}"),
+    ("DELETE", "/api/v1/talent/records/{id}"),
 ];
 
 #[tokio::test]

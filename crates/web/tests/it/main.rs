@@ -18,6 +18,7 @@ mod mm_import;
 mod pages;
 mod platforms;
 mod policy;
+mod portal;
 mod scope;
 mod sessions;
 mod subsidy;
