@@ -17,6 +17,7 @@ mod import;
 mod ladder;
 mod ledger;
 mod line_analytics;
+mod line_runner;
 mod map;
 mod match_eval;
 mod matchmaking;
