@@ -19,6 +19,9 @@ use tokio::sync::watch;
 
 const VIN: &str = "LKC0042SM00000001";
 
+/// Line codes unique within the process (the MQTT broker is shared).
+static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 async fn line_with_sim(store: &Store, n: u32) -> (LineSpec, SimHandle) {
     let org = OrgId(kechuang_store::new_id());
     let mut db = store.begin().await.unwrap();
@@ -55,7 +58,11 @@ async fn line_with_sim(store: &Store, n: u32) -> (LineSpec, SimHandle) {
     let spec = LineSpec {
         id: String::new(),
         org_id: org.0.clone(),
-        code: format!("runner-{}", kechuang_store::new_id()),
+        code: format!(
+            "runner-{n}-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ),
         name: "测试总装线".into(),
         status: LineStatus::Trial,
         stations: vec![StationSpec {
