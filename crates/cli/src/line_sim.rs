@@ -45,6 +45,7 @@ pub struct SimOpts {
 }
 
 const BOLTS: u32 = 4;
+const MAX_TASK_BOLTS: u32 = 99;
 
 impl Default for SimOpts {
     fn default() -> Self {
@@ -128,16 +129,23 @@ pub async fn rig(app: &App, o: &SimOpts, nok_per_mille: &[u32]) -> anyhow::Resul
             id: String::new(),
             code: format!("st{:02}", i + 1),
             name: format!("工位{}", i + 1),
-            tasks: vec![TaskSpec {
-                joint: format!("J{:02}-M8", i + 1),
-                bolt_count: o.bolts,
-                pset: 1,
-                torque_min_cnm: i64::from(m8.torque_min.centi_nm()),
-                torque_target_cnm: i64::from(m8.torque_target.centi_nm()),
-                torque_max_cnm: i64::from(m8.torque_max.centi_nm()),
-                angle_min_deg: i64::from(m8.angle_min),
-                angle_max_deg: i64::from(m8.angle_max),
-            }],
+            // A task has at most 99 bolts: more bolts make more tasks (same Pset).
+            tasks: (0..o.bolts.div_ceil(MAX_TASK_BOLTS).max(1))
+                .map(|k| TaskSpec {
+                    joint: if k == 0 {
+                        format!("J{:02}-M8", i + 1)
+                    } else {
+                        format!("J{:02}-M8-{}", i + 1, k + 1)
+                    },
+                    bolt_count: (o.bolts - k * MAX_TASK_BOLTS).min(MAX_TASK_BOLTS),
+                    pset: 1,
+                    torque_min_cnm: i64::from(m8.torque_min.centi_nm()),
+                    torque_target_cnm: i64::from(m8.torque_target.centi_nm()),
+                    torque_max_cnm: i64::from(m8.torque_max.centi_nm()),
+                    angle_min_deg: i64::from(m8.angle_min),
+                    angle_max_deg: i64::from(m8.angle_max),
+                })
+                .collect(),
             controllers: vec![ControllerSpec {
                 id: String::new(),
                 host: "127.0.0.1".into(),
@@ -171,20 +179,19 @@ fn nanos() -> u64 {
         .unwrap_or(0)
 }
 
-/// Waits until `f` holds, polling; errors after `limit`.
-pub async fn wait_for(
+/// Waits until `f` holds for the simulator, woken by its acknowledgements, VIN,
+/// parameter set and subscription changes (no polling); errors after `limit`.
+pub async fn wait_sim(
+    sim: &SimHandle,
     what: &str,
     limit: Duration,
-    mut f: impl FnMut() -> bool,
+    f: impl FnMut(&SimHandle) -> bool,
 ) -> anyhow::Result<()> {
-    let until = Instant::now() + limit;
-    while !f() {
-        if Instant::now() > until {
-            bail!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_micros(300)).await;
+    if sim.wait_until(limit, f).await {
+        Ok(())
+    } else {
+        bail!("timed out waiting for {what}")
     }
-    Ok(())
 }
 
 /// Decisions per station from the broker: (leaf, payload).
@@ -264,11 +271,11 @@ pub async fn simulate(app: &App, o: &SimOpts) -> anyhow::Result<Value> {
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     for s in &rig.sims {
-        let s = Arc::clone(s);
-        wait_for(
+        wait_sim(
+            s,
             "controllers to connect",
             Duration::from_secs(10),
-            move || s.is_subscribed(),
+            SimHandle::is_subscribed,
         )
         .await?;
     }
@@ -302,12 +309,11 @@ pub async fn simulate(app: &App, o: &SimOpts) -> anyhow::Result<Value> {
             let topic = |leaf: &str| mqtt::topic(&line, &station, leaf);
             while let Some(v) = inbox.recv().await {
                 mqtt::publish_json(&client, &topic("plc/cart-arrived"), &json!({"vin": v})).await;
-                let s2 = Arc::clone(&sim);
-                let v2 = v.clone();
-                wait_for(
+                wait_sim(
+                    &sim,
                     "VIN download (MID 0050)",
                     Duration::from_secs(10),
-                    move || s2.selection().vin.trim() == v2,
+                    |s| s.selection().vin.trim() == v,
                 )
                 .await?;
                 let mut need = bolts;
@@ -318,12 +324,12 @@ pub async fn simulate(app: &App, o: &SimOpts) -> anyhow::Result<Value> {
                     tokio::time::sleep(Duration::from_micros(work)).await;
                     let acked_before = sim.stats().results_acked;
                     sim.tighten(need);
-                    let s3 = Arc::clone(&sim);
                     let want = acked_before + need as u64;
-                    wait_for(
+                    wait_sim(
+                        &sim,
                         "acknowledgements (MID 0062)",
                         Duration::from_secs(20),
-                        move || s3.stats().results_acked >= want,
+                        |s| s.stats().results_acked >= want,
                     )
                     .await?;
                     if refusals >= 3 {

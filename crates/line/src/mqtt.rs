@@ -152,7 +152,8 @@ impl MqttLink {
         let mut opts = MqttOptions::new(client_id, host, port);
         opts.set_keep_alive(Duration::from_secs(10));
         opts.set_clean_session(true);
-        let (client, events) = AsyncClient::new(opts, 1024);
+        let (client, mut events) = AsyncClient::new(opts, 1024);
+        no_delay(&mut events);
         let (tx, rx) = mpsc::channel(4096);
         tokio::spawn(pump(events, client.clone(), line.to_string(), tx));
         (
@@ -198,6 +199,14 @@ impl MqttLink {
     pub async fn disconnect(&self) {
         let _ = self.client.disconnect().await;
     }
+}
+
+/// Small messages (a pedal, a release) go out at once: without TCP_NODELAY, Nagle's
+/// algorithm and the peer's delayed acknowledgement hold them for up to ~40 ms.
+fn no_delay(events: &mut EventLoop) {
+    let mut n = events.network_options();
+    n.set_tcp_nodelay(true);
+    events.set_network_options(n);
 }
 
 async fn pump(mut events: EventLoop, client: AsyncClient, line: String, tx: mpsc::Sender<Inbound>) {
@@ -257,6 +266,7 @@ pub fn listen(
     let mut opts = MqttOptions::new(client_id, host, port);
     opts.set_keep_alive(Duration::from_secs(10));
     let (client, mut events) = AsyncClient::new(opts, 1024);
+    no_delay(&mut events);
     let (tx, rx) = mpsc::channel(4096);
     let c = client.clone();
     let filter = filter.to_string();

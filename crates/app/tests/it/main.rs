@@ -18,6 +18,7 @@ mod import;
 mod ladder;
 mod ledger;
 mod line_analytics;
+mod line_runner;
 mod map;
 mod match_eval;
 mod matchmaking;

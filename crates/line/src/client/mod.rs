@@ -60,6 +60,14 @@ pub struct ClientConfig {
     pub ack_after_store: bool,
     /// See `ack_after_store`.
     pub store_timeout: Duration,
+    /// With `ack_after_store`: how many results may be acknowledged before their storage
+    /// is confirmed (0: none, every MID 0062 waits for the store). Safe only when the
+    /// consumer restarts the client with `resume_after` = its last stored tightening ID,
+    /// so that an acknowledged result lost by a crash is asked for again (MID 0064); for
+    /// that reason the window opens only once a resume point exists (`resume_after` set,
+    /// or a first result of this client confirmed stored), and `max_recover` is raised to
+    /// at least the window.
+    pub ack_ahead: usize,
 }
 
 impl ClientConfig {
@@ -80,6 +88,7 @@ impl ClientConfig {
             event_capacity: 1024,
             ack_after_store: false,
             store_timeout: Duration::from_secs(10),
+            ack_ahead: 0,
         }
     }
 }
@@ -209,25 +218,50 @@ impl Client {
     /// Starts the client; results and session events arrive on the receiver.
     pub fn spawn(config: ClientConfig) -> (ClientHandle, mpsc::Receiver<Event>) {
         let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
+        (Self::spawn_into(config, events_tx, |e| e), events_rx)
+    }
+
+    /// Starts the client sending its events, wrapped by `wrap`, into a channel the
+    /// consumer may share with other sources (several controllers, MQTT). A result is in
+    /// that channel before its MID 0062 goes out, so anything the consumer receives after
+    /// the controller saw the acknowledgement (say a pedal) is queued behind the result.
+    pub fn spawn_into<T: Send + 'static>(
+        config: ClientConfig,
+        tx: mpsc::Sender<T>,
+        wrap: impl Fn(Event) -> T + Send + Sync + 'static,
+    ) -> ClientHandle {
         let (cmd_tx, cmd_rx) = mpsc::channel(64);
         let (stored_tx, stored_rx) = mpsc::unbounded_channel();
         let stats = Arc::new(Mutex::new(ClientStats::default()));
         let task = tokio::spawn(session::run(
             config,
-            events_tx,
+            Emitter {
+                tx,
+                wrap: Box::new(wrap),
+            },
             cmd_rx,
             stored_rx,
             Arc::clone(&stats),
         ));
-        (
-            ClientHandle {
-                cmd: cmd_tx,
-                stored: stored_tx,
-                stats,
-                task: Some(task),
-            },
-            events_rx,
-        )
+        ClientHandle {
+            cmd: cmd_tx,
+            stored: stored_tx,
+            stats,
+            task: Some(task),
+        }
+    }
+}
+
+/// Where a client's events go.
+pub(crate) struct Emitter<T> {
+    tx: mpsc::Sender<T>,
+    wrap: Box<dyn Fn(Event) -> T + Send + Sync>,
+}
+
+impl<T> Emitter<T> {
+    /// `Err` when the consumer is gone.
+    pub(crate) async fn send(&self, e: Event) -> Result<(), ()> {
+        self.tx.send((self.wrap)(e)).await.map_err(|_| ())
     }
 }
 

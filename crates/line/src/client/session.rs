@@ -12,7 +12,8 @@ use tokio::time::{Instant, sleep_until, timeout};
 
 use super::track::{Track, Verdict};
 use super::{
-    ClientConfig, ClientStats, Cmd, CommandFailed, Delivery, Event, Tightening, command_error,
+    ClientConfig, ClientStats, Cmd, CommandFailed, Delivery, Emitter, Event, Tightening,
+    command_error,
 };
 use crate::op::framing::{Chunk, FrameReader};
 use crate::op::{
@@ -32,14 +33,27 @@ struct Negotiated {
     result_revision: u16,
 }
 
-pub(crate) async fn run(
+pub(crate) async fn run<T: Send + 'static>(
     config: ClientConfig,
-    events: mpsc::Sender<Event>,
+    events: Emitter<T>,
     mut cmds: mpsc::Receiver<Cmd>,
     mut stored: mpsc::UnboundedReceiver<u32>,
     stats: Arc<Mutex<ClientStats>>,
 ) {
-    let mut track = Track::new(config.resume_after, config.max_recover);
+    let windowed = config.ack_after_store && config.ack_ahead > 0;
+    // Every result acknowledged ahead of its storage must be recoverable after a crash.
+    let max_recover = if windowed {
+        config
+            .max_recover
+            .max(u32::try_from(config.ack_ahead).unwrap_or(u32::MAX))
+    } else {
+        config.max_recover
+    };
+    let mut track = Track::new(config.resume_after, max_recover);
+    let mut ahead = Ahead {
+        open: windowed && config.resume_after.is_some(),
+        unconfirmed: VecDeque::new(),
+    };
     // Never ask for a revision this codec cannot decode.
     let mut neg = Negotiated {
         comm_revision: config.comm_revision.clamp(1, CommStartAck::MAX_REVISION),
@@ -55,6 +69,7 @@ pub(crate) async fn run(
             stats: &stats,
             track: &mut track,
             stored: &mut stored,
+            ahead: &mut ahead,
             last_tx: Instant::now(),
             last_rx: Instant::now(),
             queue: VecDeque::new(),
@@ -110,12 +125,31 @@ struct Outstanding {
     deadline: Instant,
 }
 
-struct Session<'a> {
+/// Results acknowledged before their storage was confirmed (`ack_ahead`).
+struct Ahead {
+    /// The window is open: a resume point exists, so a crash loses nothing acknowledged.
+    open: bool,
+    /// Acknowledged, not yet confirmed stored, oldest first.
+    unconfirmed: VecDeque<u32>,
+}
+
+impl Ahead {
+    /// A confirmation arrived: `id` and everything delivered before it are stored.
+    fn confirmed(&mut self, id: u32) {
+        self.open = true;
+        if let Some(k) = self.unconfirmed.iter().position(|x| *x == id) {
+            self.unconfirmed.drain(..=k);
+        }
+    }
+}
+
+struct Session<'a, T> {
     config: &'a ClientConfig,
-    events: &'a mpsc::Sender<Event>,
+    events: &'a Emitter<T>,
     stats: &'a Arc<Mutex<ClientStats>>,
     track: &'a mut Track,
     stored: &'a mut mpsc::UnboundedReceiver<u32>,
+    ahead: &'a mut Ahead,
     last_tx: Instant,
     last_rx: Instant,
     queue: VecDeque<(Message, oneshot::Sender<Result<(), CommandFailed>>)>,
@@ -133,7 +167,7 @@ fn lost(reason: impl Into<String>, established: bool) -> End {
     }
 }
 
-impl Session<'_> {
+impl<T: Send + 'static> Session<'_, T> {
     fn stat(&self, f: impl FnOnce(&mut ClientStats)) {
         f(&mut self
             .stats
@@ -493,7 +527,11 @@ impl Session<'_> {
                 let fresh = self.deliver(Tightening::Live(result), raw).await?;
                 if self.config.ack_after_store {
                     if fresh {
-                        self.wait_stored(id).await?;
+                        if self.config.ack_ahead > 0 {
+                            self.ack_ahead(id).await?;
+                        } else {
+                            self.wait_stored(id).await?;
+                        }
                     }
                     self.ack(wr).await?;
                 }
@@ -523,13 +561,45 @@ impl Session<'_> {
         }
     }
 
+    /// `id` was delivered: it may be acknowledged once fewer than `ack_ahead` results
+    /// wait for their storage (and a resume point exists); otherwise waits for
+    /// confirmations first.
+    async fn ack_ahead(&mut self, id: u32) -> Result<(), End> {
+        while let Ok(got) = self.stored.try_recv() {
+            self.ahead.confirmed(got);
+        }
+        if !self.ahead.open {
+            self.wait_stored(id).await?;
+            self.ahead.open = true;
+            return Ok(());
+        }
+        self.ahead.unconfirmed.push_back(id);
+        let until = Instant::now() + self.config.store_timeout;
+        while self.ahead.unconfirmed.len() > self.config.ack_ahead {
+            match tokio::time::timeout_at(until, self.stored.recv()).await {
+                Ok(Some(got)) => self.ahead.confirmed(got),
+                Ok(None) => return Err(End::Stop),
+                Err(_) => {
+                    return Err(lost(
+                        format!(
+                            "{} results not confirmed stored in time; result {id} not acknowledged",
+                            self.ahead.unconfirmed.len()
+                        ),
+                        true,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Waits until the consumer confirms `id` stored (older confirmations are skipped).
     async fn wait_stored(&mut self, id: u32) -> Result<(), End> {
         let until = Instant::now() + self.config.store_timeout;
         loop {
             match tokio::time::timeout_at(until, self.stored.recv()).await {
                 Ok(Some(got)) if got == id => return Ok(()),
-                Ok(Some(_)) => {}
+                Ok(Some(got)) => self.ahead.confirmed(got),
                 Ok(None) => return Err(End::Stop),
                 Err(_) => {
                     return Err(lost(

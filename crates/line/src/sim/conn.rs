@@ -97,6 +97,8 @@ pub(crate) async fn serve(
         c.subscription = None;
         c.push_queue.clear();
     }
+    drop(c);
+    shared.bump();
 }
 
 struct Conn {
@@ -279,6 +281,7 @@ impl Conn {
                     });
                     c.push_queue.clear();
                 }
+                self.shared.bump();
                 self.reply(Message::CommandAccepted {
                     mid: mid::RESULT_SUBSCRIBE,
                 })
@@ -289,6 +292,8 @@ impl Conn {
                     let mut c = self.shared.lock();
                     c.push_queue.pop_front();
                     c.stats.results_acked += 1;
+                    drop(c);
+                    self.shared.bump();
                 } else {
                     tracing::debug!("simulator: MID 0062 with nothing outstanding");
                 }
@@ -308,6 +313,7 @@ impl Conn {
                     c.subscription = None;
                     c.push_queue.clear();
                 }
+                self.shared.bump();
                 self.outstanding = None;
                 self.reply(Message::CommandAccepted {
                     mid: mid::RESULT_UNSUBSCRIBE,
@@ -320,6 +326,7 @@ impl Conn {
                     c.selection.vin = vin;
                     c.stats.vins_downloaded += 1;
                 }
+                self.shared.bump();
                 self.reply(Message::CommandAccepted {
                     mid: mid::VIN_DOWNLOAD,
                 })
@@ -337,6 +344,7 @@ impl Conn {
                     }
                     found.is_some()
                 };
+                self.shared.bump();
                 if known {
                     self.reply(Message::CommandAccepted {
                         mid: mid::SELECT_PSET,

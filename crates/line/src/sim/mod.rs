@@ -194,10 +194,17 @@ pub(crate) struct Shared {
     pub(crate) controller: Mutex<Controller>,
     /// Bumped whenever results are queued; each connection watches it.
     pub(crate) pushed: watch::Sender<u64>,
+    /// Bumped on every acknowledgement, VIN, parameter set and subscription change, so
+    /// that waiters need not poll.
+    pub(crate) changed: watch::Sender<u64>,
     pub(crate) control: Mutex<Option<(u64, mpsc::UnboundedSender<Control>)>>,
 }
 
 impl Shared {
+    pub(crate) fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Controller> {
         // A panic while holding the lock is a bug in the simulator; keep serving anyway.
         self.controller
@@ -234,6 +241,7 @@ impl Simulator {
         let shared = Arc::new(Shared {
             controller: Mutex::new(controller),
             pushed: watch::Sender::new(0),
+            changed: watch::Sender::new(0),
             control: Mutex::new(None),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
@@ -329,6 +337,22 @@ impl SimHandle {
 
     pub fn selection(&self) -> Selection {
         self.shared.lock().selection.clone()
+    }
+
+    /// Waits until `f` holds (checked again on every acknowledgement, VIN, parameter set
+    /// or subscription change) or `limit` passes; returns whether it holds.
+    pub async fn wait_until(&self, limit: Duration, mut f: impl FnMut(&Self) -> bool) -> bool {
+        let mut rx = self.shared.changed.subscribe();
+        let until = tokio::time::Instant::now() + limit;
+        loop {
+            if f(self) {
+                return true;
+            }
+            match tokio::time::timeout_at(until, rx.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return f(self),
+            }
+        }
     }
 
     /// True while an integrator holds a result subscription.

@@ -8,7 +8,7 @@ use kechuang_line::op::ErrorCode;
 use kechuang_line::sim::SimConfig;
 
 use super::support::{
-    connected, fast_client, fast_sim, next_event, quiet, results, sim, start, wait_until,
+    WAIT, connected, fast_client, fast_sim, next_event, quiet, results, sim, start, wait_until,
 };
 
 fn ids(deliveries: &[kechuang_line::client::Delivery]) -> Vec<u32> {
@@ -369,4 +369,57 @@ async fn a_silent_controller_is_dropped_and_reconnected() {
             .expect("task"),
         2
     );
+}
+
+#[tokio::test]
+async fn ack_ahead_acknowledges_at_most_the_window_before_storage() {
+    let sim = sim(fast_sim()).await;
+    let mut cfg = fast_client(&sim);
+    cfg.ack_after_store = true;
+    cfg.ack_ahead = 5;
+    let (client, mut rx) = Client::spawn(cfg);
+    connected(&mut rx).await;
+    // Nothing stored yet: no resume point, so the first result waits for its storage.
+    sim.tighten(20);
+    let first = results(&mut rx, 1).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        sim.stats().results_acked,
+        0,
+        "first result waits for the store"
+    );
+    client.confirm_stored(first[0].tightening.tightening_id());
+    // Then five more are acknowledged ahead of storage, the sixth waits.
+    let next = results(&mut rx, 6).await;
+    assert!(
+        sim.wait_until(WAIT, |s| s.stats().results_acked == 6).await,
+        "{:?}",
+        sim.stats()
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(sim.stats().results_acked, 6, "the window holds");
+    // Confirming the two oldest lets two more through.
+    client.confirm_stored(next[1].tightening.tightening_id());
+    assert!(sim.wait_until(WAIT, |s| s.stats().results_acked == 8).await);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(sim.stats().results_acked, 8, "{:?}", sim.stats());
+    // Confirm everything as it arrives: all twenty are acknowledged, each delivered once.
+    let mut seen: Vec<u32> = first
+        .iter()
+        .chain(&next)
+        .map(|d| d.tightening.tightening_id())
+        .collect();
+    client.confirm_stored(next[5].tightening.tightening_id());
+    while seen.len() < 20 {
+        let d = results(&mut rx, 1).await;
+        let id = d[0].tightening.tightening_id();
+        seen.push(id);
+        client.confirm_stored(id);
+    }
+    assert!(
+        sim.wait_until(WAIT, |s| s.stats().results_acked == 20)
+            .await
+    );
+    assert_eq!(seen, (1..=20).collect::<Vec<u32>>());
+    client.shutdown().await;
 }

@@ -15,8 +15,85 @@ const VISIT_ROW: usize = 11;
 const EVENT_ROW: usize = 7;
 const CHUNK: usize = 500;
 
-/// station, joint, bolts, pset, torque min/target/max, angle min/max.
-type TaskTuple = (String, String, i64, i64, i64, i64, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+struct StationRow {
+    station_id: String,
+    code: String,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    station_id: String,
+    joint: String,
+    bolt_count: i64,
+    pset: i64,
+    torque_min_cnm: i64,
+    torque_target_cnm: i64,
+    torque_max_cnm: i64,
+    angle_min_deg: i64,
+    angle_max_deg: i64,
+}
+
+impl From<&TaskRow> for TaskSpec {
+    fn from(t: &TaskRow) -> Self {
+        Self {
+            joint: t.joint.clone(),
+            bolt_count: small(t.bolt_count),
+            pset: small(t.pset),
+            torque_min_cnm: t.torque_min_cnm,
+            torque_target_cnm: t.torque_target_cnm,
+            torque_max_cnm: t.torque_max_cnm,
+            angle_min_deg: t.angle_min_deg,
+            angle_max_deg: t.angle_max_deg,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ControllerRow {
+    station_id: String,
+    controller_id: String,
+    host: String,
+    port: i64,
+    channel: i64,
+}
+
+impl From<&ControllerRow> for ControllerSpec {
+    fn from(k: &ControllerRow) -> Self {
+        Self {
+            id: k.controller_id.clone(),
+            host: k.host.clone(),
+            port: u16::try_from(k.port).unwrap_or(0),
+            channel: small(k.channel),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OverrideRow {
+    override_id: String,
+    visit_id: String,
+    user_name: String,
+    reason: String,
+    open_bolts: String,
+    at_us: i64,
+}
+
+impl From<OverrideRow> for OverrideRecord {
+    fn from(r: OverrideRow) -> Self {
+        Self {
+            id: r.override_id,
+            visit_id: r.visit_id,
+            by: Override {
+                user: r.user_name,
+                reason: r.reason,
+            },
+            open_bolts: r.open_bolts,
+            at_us: r.at_us,
+        }
+    }
+}
 
 /// A line in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -386,13 +463,13 @@ impl Db {
         })?;
         let Some(row) = row else { return Ok(None) };
         let sum = LineSummary::try_from(row)?;
-        let stations: Vec<(String, String, String)> = with_conn!(self, c => {
+        let stations: Vec<StationRow> = with_conn!(self, c => {
             sqlx::query_as("SELECT station_id, code, name FROM line_station WHERE line_id = $1 ORDER BY position")
                 .bind(sum.id.as_str())
                 .fetch_all(&mut *c)
                 .await
         })?;
-        let tasks: Vec<TaskTuple> = with_conn!(self, c => {
+        let tasks: Vec<TaskRow> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT t.station_id, t.joint, t.bolt_count, t.pset, t.torque_min_cnm, t.torque_target_cnm, t.torque_max_cnm, \
                  t.angle_min_deg, t.angle_max_deg FROM line_task t JOIN line_station s ON s.station_id = t.station_id \
@@ -402,7 +479,7 @@ impl Db {
             .fetch_all(&mut *c)
             .await
         })?;
-        let ctls: Vec<(String, String, String, i64, i64)> = with_conn!(self, c => {
+        let ctls: Vec<ControllerRow> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT k.station_id, k.controller_id, k.host, k.port, k.channel FROM line_controller k \
                  JOIN line_station s ON s.station_id = k.station_id WHERE s.line_id = $1 ORDER BY k.station_id, k.controller_id",
@@ -413,34 +490,20 @@ impl Db {
         })?;
         let stations = stations
             .into_iter()
-            .map(|(id, code, name)| StationSpec {
+            .map(|s| StationSpec {
                 tasks: tasks
                     .iter()
-                    .filter(|t| t.0 == id)
-                    .map(|t| TaskSpec {
-                        joint: t.1.clone(),
-                        bolt_count: small(t.2),
-                        pset: small(t.3),
-                        torque_min_cnm: t.4,
-                        torque_target_cnm: t.5,
-                        torque_max_cnm: t.6,
-                        angle_min_deg: t.7,
-                        angle_max_deg: t.8,
-                    })
+                    .filter(|t| t.station_id == s.station_id)
+                    .map(TaskSpec::from)
                     .collect(),
                 controllers: ctls
                     .iter()
-                    .filter(|k| k.0 == id)
-                    .map(|k| ControllerSpec {
-                        id: k.1.clone(),
-                        host: k.2.clone(),
-                        port: u16::try_from(k.3).unwrap_or(0),
-                        channel: small(k.4),
-                    })
+                    .filter(|k| k.station_id == s.station_id)
+                    .map(ControllerSpec::from)
                     .collect(),
-                id,
-                code,
-                name,
+                id: s.station_id,
+                code: s.code,
+                name: s.name,
             })
             .collect();
         Ok(Some(LineSpec {
@@ -621,6 +684,36 @@ impl Db {
         Ok(n)
     }
 
+    /// Where the runner resumes a controller after a (re)start: the highest tightening id
+    /// below which every id of the last `window` is stored (the first hole, so a result
+    /// recovered late and lost by a crash is asked for again), or the highest stored id;
+    /// `None` when nothing of the controller is stored.
+    pub async fn line_resume_point(
+        &mut self,
+        controller_id: &str,
+        window: i64,
+    ) -> Result<Option<i64>> {
+        let max: Option<i64> = with_conn!(self, c => {
+            sqlx::query_scalar("SELECT MAX(tightening_id) FROM line_result WHERE controller_id = $1")
+                .bind(controller_id)
+                .fetch_one(&mut *c)
+                .await
+        })?;
+        let Some(max) = max else { return Ok(None) };
+        let hole: Option<i64> = with_conn!(self, c => {
+            sqlx::query_scalar(
+                "SELECT MIN(r.tightening_id) FROM line_result r WHERE r.controller_id = $1 AND r.tightening_id >= $2 \
+                 AND NOT EXISTS (SELECT 1 FROM line_result s WHERE s.controller_id = r.controller_id \
+                 AND s.tightening_id = r.tightening_id + 1)",
+            )
+            .bind(controller_id)
+            .bind(max.saturating_sub(window.max(0)))
+            .fetch_one(&mut *c)
+            .await
+        })?;
+        Ok(Some(hole.unwrap_or(max).min(max)))
+    }
+
     /// Visits of a frame number, in arrival order.
     pub async fn line_visits_of_vin(&mut self, vin: &str) -> Result<Vec<VisitRecord>> {
         let rows: Vec<VisitRow> = with_conn!(self, c => {
@@ -678,7 +771,7 @@ impl Db {
 
     /// Overrides of a visit.
     pub async fn line_overrides_of_visit(&mut self, visit_id: &str) -> Result<Vec<OverrideRecord>> {
-        let rows: Vec<(String, String, String, String, String, i64)> = with_conn!(self, c => {
+        let rows: Vec<OverrideRow> = with_conn!(self, c => {
             sqlx::query_as(
                 "SELECT override_id, visit_id, user_name, reason, open_bolts, at_us FROM line_override \
                  WHERE visit_id = $1 ORDER BY at_us",
@@ -687,17 +780,6 @@ impl Db {
             .fetch_all(&mut *c)
             .await
         })?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, visit_id, user, reason, open_bolts, at_us)| OverrideRecord {
-                    id,
-                    visit_id,
-                    by: Override { user, reason },
-                    open_bolts,
-                    at_us,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(OverrideRecord::from).collect())
     }
 }

@@ -1,13 +1,18 @@
 //! The line runner: one task owning the station trackers, fed by the controller
-//! clients and MQTT, writing through the store in group commits.
+//! clients and MQTT, and a writer task committing its batches.
 //!
 //! Each loop turn takes every input waiting (up to `max_batch`), runs it through the
-//! trackers (pure, fast), writes the resulting visits, results, overrides and events
-//! in one transaction, and only then acknowledges the results to their controllers
-//! (MID 0062, through `ack_after_store`) and publishes the pedal decisions. A result
-//! resent after a reconnect hits the primary key (controller, tightening id) and is
-//! not stored twice; one that is never confirmed is never acknowledged, so the
-//! controller keeps it.
+//! trackers (pure, fast) and hands the resulting visits, results, overrides and events
+//! to the writer, which stores them in one transaction while the runner collects the
+//! next batch (pipelining). Only once a batch is committed are its pedal decisions
+//! published and its results confirmed to the clients.
+//!
+//! Acknowledgements use the store high-water mark: a client acknowledges a result
+//! (MID 0062) as soon as it is in the runner's queue, up to `ack_ahead` results ahead
+//! of their storage; on (re)start each client resumes after the last tightening id
+//! stored for its controller, so a result acknowledged but lost by a crash before its
+//! commit is asked for again through MID 0064/0065. A result received twice hits the
+//! primary key (controller, tightening id) and is not stored twice.
 
 use super::may_engineer;
 use crate::{Actor, App, AppError, AppResult};
@@ -23,7 +28,7 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// How to run a line.
@@ -39,6 +44,13 @@ pub struct RunnerConfig {
     pub client: ClientConfig,
     /// Controllers to skip (e.g. started elsewhere); none by default.
     pub skip_controllers: Vec<String>,
+    /// Results a client may acknowledge before they are stored (the store high-water
+    /// mark makes it safe, see the module documentation); 0 acknowledges each result
+    /// only after its commit.
+    pub ack_ahead: usize,
+    /// Fault injection for tests: while it reads `true` nothing is committed (a stalled
+    /// disk); results keep arriving and being acknowledged up to `ack_ahead`.
+    pub commit_gate: Option<watch::Receiver<bool>>,
 }
 
 impl Default for RunnerConfig {
@@ -49,6 +61,8 @@ impl Default for RunnerConfig {
             max_batch: 4096,
             client: ClientConfig::new(""),
             skip_controllers: Vec::new(),
+            ack_ahead: 256,
+            commit_gate: None,
         }
     }
 }
@@ -87,23 +101,13 @@ pub struct RunnerStats {
 }
 
 enum Input {
-    Result {
-        controller: usize,
-        delivery: Box<kechuang_line::client::Delivery>,
-    },
+    /// An event of controller `.0`.
+    Ctl(usize, Box<Event>),
     Mqtt(Inbound),
-    Link {
-        controller: usize,
-        up: bool,
-        reason: String,
-    },
-    Lost {
-        controller: usize,
-        tightening_id: u32,
-    },
     Stop,
 }
 
+#[derive(Clone)]
 struct Ctl {
     id: String,
     station: usize,
@@ -115,7 +119,8 @@ struct Ctl {
 pub struct RunningLine {
     tx: mpsc::Sender<Input>,
     stats: Arc<Mutex<RunnerStats>>,
-    task: JoinHandle<()>,
+    task: JoinHandle<Vec<Ctl>>,
+    writer: JoinHandle<()>,
     mqtt: MqttLink,
     line: LineSpec,
 }
@@ -145,7 +150,29 @@ impl RunningLine {
     /// Stops: everything received is written, clients and MQTT are closed.
     pub async fn stop(self) -> RunnerStats {
         let _ = self.tx.send(Input::Stop).await;
+        let ctls = self.task.await.unwrap_or_default();
+        let _ = self.writer.await;
+        for c in ctls {
+            if let Some(h) = c.handle
+                && let Ok(h) = Arc::try_unwrap(h)
+            {
+                h.shutdown().await;
+            }
+        }
+        self.mqtt.disconnect().await;
+        self.stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Ends the runner abruptly, as a crash would: nothing pending is written, the
+    /// controller connections are dropped without MID 0003.
+    pub async fn kill(self) -> RunnerStats {
+        self.task.abort();
+        self.writer.abort();
         let _ = self.task.await;
+        let _ = self.writer.await;
         self.mqtt.disconnect().await;
         self.stats
             .lock()
@@ -177,6 +204,12 @@ pub async fn start_line(
         .ok_or(AppError::NotFound)?;
     may_engineer(actor, &line.org_id)?;
     let (tx, rx) = mpsc::channel::<Input>(65_536);
+    let ack_ahead = config.ack_ahead;
+    // Every result acknowledged ahead of its storage must be recoverable.
+    let window = config
+        .client
+        .max_recover
+        .max(u32::try_from(ack_ahead).unwrap_or(u32::MAX));
     let mut ctls = Vec::new();
     for (si, s) in line.stations.iter().enumerate() {
         for c in &s.controllers {
@@ -191,39 +224,22 @@ pub async fn start_line(
                 let mut cc = config.client.clone();
                 cc.addr = format!("{}:{}", c.host, c.port);
                 cc.ack_after_store = true;
-                // Results stored before the start are not asked for again.
-                cc.resume_after = None;
-                let (handle, mut events) = Client::spawn(cc);
+                cc.ack_ahead = ack_ahead;
+                cc.max_recover = window;
+                // The store high-water mark: everything after the last stored result
+                // (what was acknowledged but lost by a crash, or tightened while the
+                // runner was away) is asked for again; results stored before are not.
+                cc.resume_after = app
+                    .store
+                    .read()
+                    .await?
+                    .line_resume_point(&c.id, i64::from(window))
+                    .await?
+                    .map(|id| u32::try_from(id).unwrap_or(u32::MAX));
+                let handle =
+                    Client::spawn_into(cc, tx.clone(), move |e| Input::Ctl(k, Box::new(e)));
                 ctl.confirmer = Some(handle.confirmer());
                 ctl.handle = Some(Arc::new(handle));
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    while let Some(ev) = events.recv().await {
-                        let input = match ev {
-                            Event::Result(d) => Input::Result {
-                                controller: k,
-                                delivery: Box::new(d),
-                            },
-                            Event::Connected { .. } => Input::Link {
-                                controller: k,
-                                up: true,
-                                reason: String::new(),
-                            },
-                            Event::Disconnected { reason } => Input::Link {
-                                controller: k,
-                                up: false,
-                                reason,
-                            },
-                            Event::Lost { tightening_id } => Input::Lost {
-                                controller: k,
-                                tightening_id,
-                            },
-                        };
-                        if tx.send(input).await.is_err() {
-                            return;
-                        }
-                    }
-                });
             }
             ctls.push(ctl);
         }
@@ -243,8 +259,18 @@ pub async fn start_line(
         }
     });
     let stats = Arc::new(Mutex::new(RunnerStats::default()));
-    let state = State {
+    // One batch committing, one waiting; the runner collects the next meanwhile.
+    let (wtx, wrx) = mpsc::channel::<Commit>(1);
+    let writer = Writer {
         store: app.store.clone(),
+        ctls: ctls.clone(),
+        mqtt: mqtt.clone(),
+        stats: Arc::clone(&stats),
+        gate: config.commit_gate.clone(),
+    };
+    let writer = tokio::spawn(writer.run(wrx));
+    let state = State {
+        touched: vec![None; line.stations.len()],
         trackers: line
             .stations
             .iter()
@@ -253,15 +279,15 @@ pub async fn start_line(
         selected_pset: vec![None; line.stations.len()],
         line: line.clone(),
         ctls,
-        mqtt: mqtt.clone(),
         stats: Arc::clone(&stats),
         max_batch: config.max_batch.max(1),
     };
-    let task = tokio::spawn(state.run(rx));
+    let task = tokio::spawn(state.run(rx, wtx));
     Ok(RunningLine {
         tx,
         stats,
         task,
+        writer,
         mqtt,
         line,
     })
@@ -284,15 +310,31 @@ enum Out {
     },
 }
 
+/// A batch for the writer, with what to do once it is committed.
+struct Commit {
+    batch: LineBatch,
+    outs: Vec<Out>,
+}
+
 struct State {
-    store: Store,
     line: LineSpec,
     trackers: Vec<StationTracker>,
     selected_pset: Vec<Option<u32>>,
     ctls: Vec<Ctl>,
-    mqtt: MqttLink,
     stats: Arc<Mutex<RunnerStats>>,
     max_batch: usize,
+    /// Per station: where its current visit sits in the batch being built.
+    touched: Vec<Option<usize>>,
+}
+
+/// Commits the runner's batches in order, then confirms their results and publishes
+/// their decisions.
+struct Writer {
+    store: Store,
+    ctls: Vec<Ctl>,
+    mqtt: MqttLink,
+    stats: Arc<Mutex<RunnerStats>>,
+    gate: Option<watch::Receiver<bool>>,
 }
 
 impl State {
@@ -301,6 +343,22 @@ impl State {
             .stats
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner));
+    }
+
+    /// Adds or replaces the current visit of station `si` in the batch.
+    fn put_visit(&mut self, batch: &mut LineBatch, si: usize, v: kechuang_core::line::VisitRecord) {
+        match self.touched[si] {
+            Some(k) if batch.visits.get(k).is_some_and(|x| x.id == v.id) => batch.visits[k] = v,
+            _ => {
+                if let Some(k) = batch.visits.iter().position(|x| x.id == v.id) {
+                    batch.visits[k] = v;
+                    self.touched[si] = Some(k);
+                } else {
+                    self.touched[si] = Some(batch.visits.len());
+                    batch.visits.push(v);
+                }
+            }
+        }
     }
 
     fn event(
@@ -321,12 +379,15 @@ impl State {
         });
     }
 
-    async fn run(mut self, mut rx: mpsc::Receiver<Input>) {
+    /// Runs until stopped; returns the controllers (for their shutdown once the writer
+    /// has finished).
+    async fn run(mut self, mut rx: mpsc::Receiver<Input>, wtx: mpsc::Sender<Commit>) -> Vec<Ctl> {
         let mut stopping = false;
         while !stopping {
             let Some(first) = rx.recv().await else { break };
             let mut batch = LineBatch::default();
             let mut outs = Vec::new();
+            self.touched.fill(None);
             let mut n = 0;
             let mut next = Some(first);
             while let Some(input) = next.take() {
@@ -340,26 +401,42 @@ impl State {
                     next = rx.try_recv().ok();
                 }
             }
-            self.flush(&batch).await;
-            self.dispatch(outs).await;
-        }
-        for c in &mut self.ctls {
-            if let Some(h) = c.handle.take()
-                && let Ok(h) = Arc::try_unwrap(h)
+            if (!batch.is_empty() || !outs.is_empty())
+                && wtx.send(Commit { batch, outs }).await.is_err()
             {
-                h.shutdown().await;
+                break;
             }
+        }
+        std::mem::take(&mut self.ctls)
+    }
+}
+
+impl Writer {
+    fn stat(&self, f: impl FnOnce(&mut RunnerStats)) {
+        f(&mut self
+            .stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner));
+    }
+
+    async fn run(mut self, mut rx: mpsc::Receiver<Commit>) {
+        while let Some(c) = rx.recv().await {
+            self.flush(&c.batch).await;
+            self.dispatch(c.outs).await;
         }
     }
 
-    /// Writes the batch; retries until the database takes it (results are not
-    /// acknowledged before, so nothing is lost while it is away).
-    async fn flush(&self, batch: &LineBatch) {
+    /// Writes the batch; retries until the database takes it (its decisions wait, and
+    /// its results are asked for again after a crash: nothing is lost meanwhile).
+    async fn flush(&mut self, batch: &LineBatch) {
         if batch.is_empty() {
             return;
         }
         let mut pause = Duration::from_millis(50);
         loop {
+            if let Some(g) = &mut self.gate {
+                let _ = g.wait_for(|held| !*held).await;
+            }
             let attempt = async {
                 let mut tx = self.store.begin().await?;
                 let n = tx.write_line_batch(batch).await?;
@@ -385,7 +462,7 @@ impl State {
         }
     }
 
-    async fn dispatch(&mut self, outs: Vec<Out>) {
+    async fn dispatch(&self, outs: Vec<Out>) {
         for o in outs {
             match o {
                 Out::Confirm {
@@ -426,7 +503,9 @@ impl State {
             }
         }
     }
+}
 
+impl State {
     fn station_index(&self, code: &str) -> Option<usize> {
         self.line.stations.iter().position(|s| s.code == code)
     }
@@ -450,142 +529,154 @@ impl State {
     fn handle(&mut self, input: Input, batch: &mut LineBatch, outs: &mut Vec<Out>) {
         match input {
             Input::Stop => {}
-            Input::Result {
-                controller,
-                delivery,
-            } => {
-                let si = self.ctls[controller].station;
-                let t = &delivery.tightening;
-                let (torque_ok, angle_ok) = match t {
-                    kechuang_line::client::Tightening::Live(r) => (
-                        r.torque_status == LimitStatus::Ok,
-                        r.angle_status == LimitStatus::Ok,
-                    ),
-                    kechuang_line::client::Tightening::Recovered(r) => (
-                        r.torque_status == LimitStatus::Ok,
-                        r.angle_status == LimitStatus::Ok,
-                    ),
-                };
-                let controller_time = match t {
-                    kechuang_line::client::Tightening::Live(r) => r.timestamp.to_string(),
-                    kechuang_line::client::Tightening::Recovered(r) => r.timestamp.to_string(),
-                };
-                let at_us = delivery
-                    .received_at
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-                    .unwrap_or(0);
-                let rin = ResultIn {
-                    controller_id: self.ctls[controller].id.clone(),
-                    tightening_id: i64::from(t.tightening_id()),
-                    vin: t.vin().to_string(),
-                    pset: u32::from(t.pset_id()),
-                    torque_cnm: i64::from(t.torque().centi_nm()),
-                    angle_deg: i64::from(t.angle()),
-                    ok: t.is_ok(),
-                    torque_ok,
-                    angle_ok,
-                    controller_time,
-                    at_us,
-                };
-                let rec: TighteningRecord = self.trackers[si].result(rin);
-                self.stat(|s| {
-                    s.results_in += 1;
-                    if rec.flag.is_some() {
-                        s.results_flagged += 1;
-                    }
-                });
-                if let Some(flag) = rec.flag {
-                    tracing::warn!(
-                        controller = %rec.controller_id,
-                        tightening_id = rec.tightening_id,
-                        flag = flag.code(),
-                        "tightening result flagged"
-                    );
-                    self.event(
-                        batch,
-                        Some(si),
-                        LineEventKind::Flagged,
-                        rec.vin.as_deref(),
-                        json!({"flag": flag.code(), "controller": rec.controller_id, "tightening_id": rec.tightening_id}),
-                    );
-                }
-                if let Some(v) = self.trackers[si].visit() {
-                    // Keep the stored visit's first-pass flag and rework count current.
-                    if rec.visit_id.as_deref() == Some(v.id.as_str()) {
-                        batch.visits.retain(|x| x.id != v.id);
-                        batch.visits.push(v.clone());
-                    }
-                }
-                if matches!(t, kechuang_line::client::Tightening::Live(_)) {
-                    outs.push(Out::Confirm {
-                        controller,
-                        tightening_id: t.tightening_id(),
-                    });
-                }
-                batch.results.push(rec);
-                self.select_next(si, None, outs);
-            }
-            Input::Link {
-                controller,
-                up,
-                reason,
-            } => {
-                let si = self.ctls[controller].station;
-                let id = self.ctls[controller].id.clone();
-                self.stat(|s| {
-                    if up {
-                        s.controller_ups += 1
-                    } else {
-                        s.controller_downs += 1
-                    }
-                });
-                let kind = if up {
-                    LineEventKind::ControllerUp
-                } else {
-                    LineEventKind::ControllerDown
-                };
-                self.event(
-                    batch,
-                    Some(si),
-                    kind,
-                    None,
-                    json!({"controller": id, "reason": reason}),
-                );
-                if up {
-                    // A reconnected controller gets the current cart's VIN and Pset again.
-                    let vin = self.trackers[si].visit().map(|v| v.vin.clone());
-                    if let (Some(v), Some(p)) = (vin, self.trackers[si].next_pset()) {
-                        outs.push(Out::Select {
-                            station: si,
-                            vin: Some(v),
-                            pset: p,
-                        });
-                    }
-                } else {
-                    outs.push(Out::Publish {
-                        station: self.line.stations[si].code.clone(),
-                        leaf: "andon",
-                        payload: json!({"kind": "controller_down", "controller": id, "reason": reason}),
-                    });
-                }
-            }
-            Input::Lost {
-                controller,
-                tightening_id,
-            } => {
-                let si = self.ctls[controller].station;
-                self.stat(|s| s.lost += 1);
-                self.event(
-                    batch,
-                    Some(si),
-                    LineEventKind::Andon,
-                    None,
-                    json!({"kind": "tightening_lost", "controller": self.ctls[controller].id, "tightening_id": tightening_id}),
-                );
-            }
             Input::Mqtt(m) => self.mqtt_message(m, batch, outs),
+            Input::Ctl(controller, ev) => match *ev {
+                Event::Result(delivery) => self.result(controller, delivery, batch, outs),
+                Event::Connected { .. } => self.link(controller, true, String::new(), batch, outs),
+                Event::Disconnected { reason } => self.link(controller, false, reason, batch, outs),
+                Event::Lost { tightening_id } => self.lost(controller, tightening_id, batch),
+            },
         }
+    }
+
+    fn result(
+        &mut self,
+        controller: usize,
+        delivery: kechuang_line::client::Delivery,
+        batch: &mut LineBatch,
+        outs: &mut Vec<Out>,
+    ) {
+        let si = self.ctls[controller].station;
+        let t = &delivery.tightening;
+        let (torque_ok, angle_ok) = match t {
+            kechuang_line::client::Tightening::Live(r) => (
+                r.torque_status == LimitStatus::Ok,
+                r.angle_status == LimitStatus::Ok,
+            ),
+            kechuang_line::client::Tightening::Recovered(r) => (
+                r.torque_status == LimitStatus::Ok,
+                r.angle_status == LimitStatus::Ok,
+            ),
+        };
+        let controller_time = match t {
+            kechuang_line::client::Tightening::Live(r) => r.timestamp.to_string(),
+            kechuang_line::client::Tightening::Recovered(r) => r.timestamp.to_string(),
+        };
+        let at_us = delivery
+            .received_at
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let rin = ResultIn {
+            controller_id: self.ctls[controller].id.clone(),
+            tightening_id: i64::from(t.tightening_id()),
+            vin: t.vin().to_string(),
+            pset: u32::from(t.pset_id()),
+            torque_cnm: i64::from(t.torque().centi_nm()),
+            angle_deg: i64::from(t.angle()),
+            ok: t.is_ok(),
+            torque_ok,
+            angle_ok,
+            controller_time,
+            at_us,
+        };
+        let rec: TighteningRecord = self.trackers[si].result(rin);
+        self.stat(|s| {
+            s.results_in += 1;
+            if rec.flag.is_some() {
+                s.results_flagged += 1;
+            }
+        });
+        if let Some(flag) = rec.flag {
+            tracing::warn!(
+                controller = %rec.controller_id,
+                tightening_id = rec.tightening_id,
+                flag = flag.code(),
+                "tightening result flagged"
+            );
+            self.event(
+                batch,
+                Some(si),
+                LineEventKind::Flagged,
+                rec.vin.as_deref(),
+                json!({"flag": flag.code(), "controller": rec.controller_id, "tightening_id": rec.tightening_id}),
+            );
+        }
+        if let Some(v) = self.trackers[si].visit() {
+            // Keep the stored visit's first-pass flag and rework count current.
+            if rec.visit_id.as_deref() == Some(v.id.as_str()) {
+                let v = v.clone();
+                self.put_visit(batch, si, v);
+            }
+        }
+        if matches!(t, kechuang_line::client::Tightening::Live(_)) {
+            outs.push(Out::Confirm {
+                controller,
+                tightening_id: t.tightening_id(),
+            });
+        }
+        batch.results.push(rec);
+        self.select_next(si, None, outs);
+    }
+
+    fn link(
+        &mut self,
+        controller: usize,
+        up: bool,
+        reason: String,
+        batch: &mut LineBatch,
+        outs: &mut Vec<Out>,
+    ) {
+        let si = self.ctls[controller].station;
+        let id = self.ctls[controller].id.clone();
+        self.stat(|s| {
+            if up {
+                s.controller_ups += 1
+            } else {
+                s.controller_downs += 1
+            }
+        });
+        let kind = if up {
+            LineEventKind::ControllerUp
+        } else {
+            LineEventKind::ControllerDown
+        };
+        self.event(
+            batch,
+            Some(si),
+            kind,
+            None,
+            json!({"controller": id, "reason": reason}),
+        );
+        if up {
+            // A reconnected controller gets the current cart's VIN and Pset again.
+            let vin = self.trackers[si].visit().map(|v| v.vin.clone());
+            if let (Some(v), Some(p)) = (vin, self.trackers[si].next_pset()) {
+                outs.push(Out::Select {
+                    station: si,
+                    vin: Some(v),
+                    pset: p,
+                });
+            }
+        } else {
+            outs.push(Out::Publish {
+                station: self.line.stations[si].code.clone(),
+                leaf: "andon",
+                payload: json!({"kind": "controller_down", "controller": id, "reason": reason}),
+            });
+        }
+    }
+
+    fn lost(&mut self, controller: usize, tightening_id: u32, batch: &mut LineBatch) {
+        let si = self.ctls[controller].station;
+        self.stat(|s| s.lost += 1);
+        self.event(
+            batch,
+            Some(si),
+            LineEventKind::Andon,
+            None,
+            json!({"kind": "tightening_lost", "controller": self.ctls[controller].id, "tightening_id": tightening_id}),
+        );
     }
 
     fn bad(&self, batch: &mut LineBatch, station: Option<usize>, detail: serde_json::Value) {
@@ -626,7 +717,7 @@ impl State {
                             Some(&v.vin),
                             json!({}),
                         );
-                        batch.visits.push(v.clone());
+                        self.put_visit(batch, si, v.clone());
                         self.select_next(si, Some(v.vin), outs);
                     }
                     Err(refused) => {
@@ -666,8 +757,7 @@ impl State {
                         leaf: "release",
                         payload: json!({"vin": v.vin, "kind": ReleaseKind::Ok.code()}),
                     });
-                    batch.visits.retain(|x| x.id != v.id);
-                    batch.visits.push(v);
+                    self.put_visit(batch, si, v);
                 }
                 Pedal::Refused(open) => {
                     self.stat(|s| s.pedals_refused += 1);
@@ -719,8 +809,7 @@ impl State {
                     leaf: "release",
                     payload: json!({"vin": v.vin, "kind": v.release.map(ReleaseKind::code)}),
                 });
-                batch.visits.retain(|x| x.id != v.id);
-                batch.visits.push(v);
+                self.put_visit(batch, si, v);
             }
             Inbound::Bad { .. } => {}
         }
