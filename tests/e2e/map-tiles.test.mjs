@@ -66,7 +66,7 @@ test('tile mode draws tiles, towns and points in GCJ-02; town and point clicks w
   const wgs = await page.evaluate(() => ({ lon: window.kcMap.state.data.lon[0], datum: window.kcMap.state.data.datum, org: window.kcMap.state.data.org[0] }));
   assert.equal(wgs.datum, 'wgs84');
 
-  await page.getByLabel('在线瓦片').check();
+  await page.getByRole('radio', { name: '在线瓦片' }).check();
   await page.waitForFunction(() => {
     const k = window.kcMap;
     return k.leaflet && k.state.data && k.state.data.datum === 'gcj02'
