@@ -233,7 +233,10 @@ store_test!(
             &kechuang_app::ops::qualification::QualificationInput {
                 kind: "high_tech".into(),
                 number: "GR2023000001".into(),
-                recognized_on: "2023-01-01".into(),
+                // Within the tier's validity today.
+                recognized_on: (chrono::Utc::now() - chrono::Duration::days(30))
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 valid_until: "".into(),
             },
         )
@@ -328,7 +331,8 @@ store_test!(boundaries_are_served_in_the_tiles_datum, |store| {
         .unwrap()
         .unwrap();
     assert_eq!(g["properties"]["datum"], "gcj02");
-    let corner = &g["features"][1]["geometry"]["coordinates"][0][0];
+    // Stored as a MultiPolygon: polygon, ring, position.
+    let corner = &g["features"][1]["geometry"]["coordinates"][0][0][0];
     let (x, y) = kechuang_core::geo_datum::convert(
         kechuang_core::geo_datum::Datum::Wgs84,
         kechuang_core::geo_datum::Datum::Gcj02,
