@@ -2,6 +2,10 @@
 // series for the choropleth by town, `scatter` on `geo` for the points), the
 // points from /api/v1/map/points (columnar), grid aggregation when zoomed out,
 // side panels that a click on a town filters. No tiles, no internet needed.
+// When the deployment configures a tile service (#map-tiles), a switch offers
+// 在线瓦片: Leaflet draws the tiles, the towns (choropleth) and the points
+// (grid clusters when zoomed out), with points and boundaries requested in the
+// tiles' datum.
 (function () {
   'use strict';
   var el = document.getElementById('map');
@@ -11,7 +15,10 @@
   var chart = echarts.init(el, null, { renderer: 'canvas' });
   var TIER_COLOURS = ['#9e9e9e', '#64b5f6', '#4db6ac', '#81c784', '#1e88e5', '#fb8c00', '#d81b60'];
   var PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc', '#8d6e63'];
-  var state = { town: el.dataset.town || '', data: null, geo: null, codes: {}, zoom: 1 };
+  var state = { town: el.dataset.town || '', data: null, geo: null, codes: {}, zoom: 1, mode: 'offline', datum: 'wgs84' };
+  var tilesEl = document.getElementById('map-tiles');
+  var tiles = tilesEl && window.L ? JSON.parse(tilesEl.dataset.tiles) : null;
+  var lf = null;
   window.kcMap = { chart: chart, state: state };
 
   function $(id) { return document.getElementById(id); }
@@ -26,14 +33,17 @@
 
   function load() {
     var m = $('map-measure');
+    var datum = wantedDatum();
     var q = '/api/v1/map/points?layer=' + encodeURIComponent(layersChecked().join(',')) +
-      (m && m.value ? '&measure=' + encodeURIComponent(m.value) : '');
+      (m && m.value ? '&measure=' + encodeURIComponent(m.value) : '') +
+      (datum !== 'wgs84' ? '&datum=' + datum : '');
     status.textContent = '加载中…';
     return fetch(q, { credentials: 'same-origin' }).then(function (r) {
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
     }).then(function (d) {
       state.data = d;
+      state.datum = d.datum || datum;
       render();
     }).catch(function (e) { status.textContent = '数据加载失败：' + e.message; });
   }
@@ -117,12 +127,7 @@
         id: 'pts:' + c, name: c, type: 'scatter', coordinateSystem: 'geo', geoIndex: 0, data: groups[c],
         large: groups[c].length > 2000, symbolSize: function (v) { return v[2]; },
         itemStyle: { color: groups[c][0].itemStyle.color, opacity: 0.85 },
-        tooltip: {
-          formatter: function (p) {
-            var i = p.value[3], v = d.value ? '<br>' + d.measure.name + '：' + fmt(d.value[i]) + ' ' + (d.unit || '') : '';
-            return d.name[i] + '<br>' + (d.town[i] >= 0 ? d.towns[d.town[i]] : '') + ' · ' + categoryOf(i) + v;
-          }
-        }
+        tooltip: { formatter: function (p) { return tooltipOf(p.value[3]); } }
       };
     });
   }
@@ -143,8 +148,16 @@
     return names.map(function (n) { return { name: n, value: Math.round((by[n] || 0) * 100) / 100, selected: n === state.town }; });
   }
 
+  // The datum the points must be in: the tiles' in tile mode, WGS-84 offline
+  // (the boundaries ECharts draws are WGS-84).
+  function wantedDatum() {
+    return state.mode === 'tiles' && tiles && tiles.datum === 'gcj02' ? 'gcj02' : 'wgs84';
+  }
+
   function render() {
-    if (!state.data || !state.geo) return;
+    if (!state.data) return;
+    if (state.mode === 'tiles') { renderTiles(); return; }
+    if (!state.geo) return;
     var d = state.data;
     var all = selected(false);
     var regions = choropleth();
@@ -156,7 +169,7 @@
       geo: { map: 'district', roam: true, selectedMode: false, itemStyle: { borderColor: '#607d8b' }, label: { show: false }, emphasis: { label: { show: true } } },
       series: [{ id: 'towns', name: '镇街', type: 'map', geoIndex: 0, data: regions }].concat(scatterSeries(all))
     }, { replaceMerge: ['series'] });
-    status.textContent = '共 ' + all.length + ' 个点' + (d.public ? '（公开图层）' : '') + (d.period ? '；指标期间 ' + d.period.name : '');
+    statusLine(all.length);
     panels();
   }
 
@@ -208,6 +221,146 @@
     }
   }
 
+  function statusLine(n) {
+    var d = state.data;
+    status.textContent = '共 ' + n + ' 个点' + (d.public ? '（公开图层）' : '') + (d.period ? '；指标期间 ' + d.period.name : '') +
+      (state.mode === 'tiles' ? '；在线瓦片（' + (state.datum === 'gcj02' ? 'GCJ-02' : 'WGS-84') + '）' : '');
+  }
+
+  function tooltipOf(i) {
+    var d = state.data, v = d.value ? '<br>' + d.measure.name + '：' + fmt(d.value[i]) + ' ' + (d.unit || '') : '';
+    var div = document.createElement('div');
+    div.textContent = d.name[i];
+    return div.innerHTML + '<br>' + (d.town[i] >= 0 ? d.towns[d.town[i]] : '') + ' · ' + categoryOf(i) + v;
+  }
+
+  // ---- Tile mode (Leaflet) ----
+  function mix(a, b, t) {
+    var pa = parseInt(a.slice(1), 16), pb = parseInt(b.slice(1), 16), out = 0;
+    for (var s = 16; s >= 0; s -= 8) {
+      var x = (pa >> s) & 255, y = (pb >> s) & 255;
+      out = (out << 8) | Math.round(x + (y - x) * t);
+    }
+    return '#' + (out | 0x1000000).toString(16).slice(1);
+  }
+
+  function initLeaflet() {
+    if (lf) return Promise.resolve();
+    var map = L.map(tilesEl, { maxZoom: tiles.maxZoom });
+    var opts = { attribution: tiles.attribution, maxZoom: tiles.maxZoom };
+    if (tiles.subdomains) opts.subdomains = tiles.subdomains;
+    L.tileLayer(tiles.url, opts).addTo(map);
+    lf = { map: map, towns: null, points: L.layerGroup(), values: {}, max: 0, fitted: false, clustered: false };
+    window.kcMap.leaflet = lf;
+    var q = '/api/v1/map/geography' + (tiles.datum === 'gcj02' ? '?datum=gcj02' : '');
+    return fetch(q).then(function (r) {
+      if (r.status === 404) return null;
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.json();
+    }).then(function (g) {
+      if (g) {
+        var towns = g.features.filter(function (f) { return f.properties.level === 'town'; });
+        lf.towns = L.geoJSON({ type: 'FeatureCollection', features: towns }, {
+          style: townStyle,
+          onEachFeature: function (f, layer) {
+            layer.bindTooltip(f.properties.name, { sticky: true });
+            layer.on('click', function () { selectTown(f.properties.name); });
+          }
+        }).addTo(map);
+        var b = lf.towns.getBounds();
+        if (b.isValid()) { map.fitBounds(b); lf.fitted = true; }
+      }
+      lf.points.addTo(map);
+      map.on('moveend', drawPoints);
+    });
+  }
+
+  function townStyle(f) {
+    var name = f.properties.name, v = lf.values[name] || 0, sel = name === state.town;
+    return {
+      className: 'kc-town', color: sel ? '#d81b60' : '#607d8b', weight: sel ? 3 : 1,
+      fillColor: mix('#eef5fb', '#1565c0', lf.max > 0 ? v / lf.max : 0), fillOpacity: 0.45
+    };
+  }
+
+  function renderTiles() {
+    if (!lf) return;
+    var d = state.data;
+    lf.values = {};
+    lf.max = 0;
+    if (state.geo) {
+      choropleth().forEach(function (r) { lf.values[r.name] = r.value; lf.max = Math.max(lf.max, r.value); });
+    }
+    if (lf.towns) lf.towns.setStyle(townStyle);
+    if (!lf.fitted && d.lat.length) {
+      var b = L.latLngBounds([]);
+      for (var i = 0; i < d.lat.length; i++) b.extend([d.lat[i] / 1e6, d.lon[i] / 1e6]);
+      lf.map.fitBounds(b);
+      lf.fitted = true;
+    }
+    drawPoints();
+    statusLine(selected(false).length);
+    panels();
+  }
+
+  // Points in view (with a margin): single circles when few, else grid clusters of
+  // 60 px that zoom in on a click.
+  function drawPoints() {
+    if (!lf || !state.data || state.mode !== 'tiles' || !lf.fitted) return;
+    var d = state.data, map = lf.map, b = map.getBounds().pad(0.25), idx = [];
+    selected(false).forEach(function (i) {
+      if (b.contains([d.lat[i] / 1e6, d.lon[i] / 1e6])) idx.push(i);
+    });
+    lf.points.clearLayers();
+    var box = $('map-cluster');
+    lf.clustered = (box && box.checked) || idx.length > 1500 || (map.getZoom() < 13 && idx.length > 300);
+    if (lf.clustered) {
+      var cell = 60, grid = {};
+      idx.forEach(function (i) {
+        var lat = d.lat[i] / 1e6, lon = d.lon[i] / 1e6, p = map.latLngToLayerPoint([lat, lon]);
+        var k = Math.floor(p.x / cell) + ':' + Math.floor(p.y / cell);
+        var g = grid[k] || (grid[k] = { lat: 0, lon: 0, n: 0 });
+        g.lat += lat; g.lon += lon; g.n += 1;
+      });
+      Object.keys(grid).forEach(function (k) {
+        var g = grid[k], r = Math.min(30, 10 + 3 * Math.sqrt(g.n)), at = [g.lat / g.n, g.lon / g.n];
+        var icon = L.divIcon({
+          className: 'kc-cluster', iconSize: [2 * r, 2 * r],
+          html: '<span style="display:flex;align-items:center;justify-content:center;width:100%;height:100%;border-radius:50%;' +
+            'background:rgba(25,118,210,0.8);border:1px solid #fff;color:#fff;font-size:11px">' + g.n + '</span>'
+        });
+        var m = L.marker(at, { icon: icon, title: g.n + ' 家机构（点击放大）' });
+        m.on('click', function () { map.setView(at, Math.min(map.getZoom() + 2, tiles.maxZoom)); });
+        lf.points.addLayer(m);
+      });
+      return;
+    }
+    var size = sizeScale(idx);
+    idx.forEach(function (i) {
+      var m = L.circleMarker([d.lat[i] / 1e6, d.lon[i] / 1e6], {
+        className: 'kc-point', radius: size(i) / 2 + 1, color: '#fff', weight: 1,
+        fillColor: colourOf(i), fillOpacity: 0.9
+      });
+      m.bindTooltip(tooltipOf(i));
+      m.on('click', function () { window.location.href = '/enterprises/' + d.orgs[d.org[i]]; });
+      m.kcIndex = i;
+      lf.points.addLayer(m);
+    });
+  }
+
+  function setMode(mode) {
+    if (!tiles || mode === state.mode) return;
+    state.mode = mode;
+    tilesEl.hidden = mode !== 'tiles';
+    el.hidden = mode === 'tiles';
+    var ready = mode === 'tiles' ? initLeaflet().then(function () { lf.map.invalidateSize(); }) : Promise.resolve(chart.resize());
+    ready.then(function () {
+      if (!state.data || state.datum !== wantedDatum()) return load();
+      render();
+    }).catch(function (e) { status.textContent = '瓦片模式加载失败：' + e.message; });
+  }
+  window.kcMap.setMode = setMode;
+
   function selectTown(name) {
     state.town = state.town === name ? '' : name;
     render();
@@ -233,9 +386,12 @@
   $('sel-clear').addEventListener('click', function () { state.town = ''; render(); });
   document.querySelectorAll('input[name=layer]').forEach(function (x) { x.addEventListener('change', load); });
   ['map-colour', 'map-choropleth', 'map-cluster'].forEach(function (id) { var x = $(id); if (x) x.addEventListener('change', render); });
+  document.querySelectorAll('input[name=map-mode]').forEach(function (x) {
+    x.addEventListener('change', function () { if (x.checked) setMode(x.value); });
+  });
   var m = $('map-measure');
   if (m) m.addEventListener('change', load);
-  window.addEventListener('resize', function () { chart.resize(); });
+  window.addEventListener('resize', function () { chart.resize(); if (lf) lf.map.invalidateSize(); });
 
   fetch('/api/v1/map/geography').then(function (r) {
     if (r.status === 404) { status.textContent = '尚未上传区县边界：请局端管理员在本页下方上传。'; return null; }

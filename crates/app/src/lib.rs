@@ -48,6 +48,8 @@ pub struct AppConfig {
     /// The datum of the registry's coordinates (the district setting; the demo
     /// uses WGS-84). Boundaries are stored in WGS-84 whatever this says.
     pub map_datum: kechuang_core::geo_datum::Datum,
+    /// The map's tile service (`[map.tiles]`); none: the offline map only.
+    pub map_tiles: Option<ops::map::TileSource>,
 }
 
 impl AppConfig {
@@ -65,6 +67,7 @@ impl Default for AppConfig {
             ladder: kechuang_core::ladder::RuleConfig::default(),
             region: None,
             map_datum: kechuang_core::geo_datum::Datum::Wgs84,
+            map_tiles: None,
         }
     }
 }
@@ -76,12 +79,18 @@ pub struct App {
     pub store: Store,
     /// Settings.
     pub config: AppConfig,
+    /// The 科技地图's encoded points, by data version (`ops::map`).
+    pub map_cache: std::sync::Arc<ops::map::PointsCache>,
 }
 
 impl App {
     /// An application over an opened and migrated store.
     pub fn new(store: Store, config: AppConfig) -> Self {
-        Self { store, config }
+        Self {
+            store,
+            config,
+            map_cache: Default::default(),
+        }
     }
 }
 

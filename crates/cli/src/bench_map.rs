@@ -1,7 +1,8 @@
 //! `kechuang bench map`: the 科技地图's points for 50,000 enterprises (with
 //! coordinates, tiers and one indicator each) through the whole router, as the
 //! browser asks for them: the bureau's layer with a measure, gzip; the same raw;
-//! and the public layer. Figures: server time p50/max, bytes raw and gzip.
+//! and the public layer; then the first request after a write (the cached
+//! payload is rebuilt). Figures: server time p50/max, bytes raw and gzip.
 
 use crate::bench::{Rng, say, scratch};
 use crate::config::Settings;
@@ -183,17 +184,50 @@ pub async fn run(settings: &Settings, n: u32, json: bool) -> anyhow::Result<Valu
         pub_gz = b.len();
     }
     pub_times.sort_by(f64::total_cmp);
+    // After a write (a new qualification each time): the data version moves, so
+    // the next request rebuilds the payload from the database.
+    let rebuilds = 5;
+    let mut cold = Vec::with_capacity(rebuilds);
+    for k in 0..rebuilds {
+        let mut tx = app.store.begin().await?;
+        let org = tx
+            .map_orgs(&["enterprise"], None)
+            .await?
+            .into_iter()
+            .nth(k)
+            .context("an enterprise")?;
+        tx.insert_qualifications(
+            &[(
+                OrgId(org.id),
+                Qualification {
+                    kind: QualificationKind::Srdi,
+                    number: None,
+                    recognized_on: day + chrono::Days::new(1 + k as u64),
+                    valid_until: None,
+                },
+            )],
+            kechuang_store::now_us(),
+        )
+        .await?;
+        tx.commit().await?;
+        let (ms, _) = fetch(bureau_uri, true, true).await?;
+        cold.push(ms);
+    }
+    cold.sort_by(f64::total_cmp);
     let r2 = |x: f64| (x * 100.0).round() / 100.0;
     say(
         json,
         format!(
-            "bench map ({backend}, {n} enterprises): bureau layer with a measure {} bytes raw, {} bytes gzip; server time p50 {:.1} ms, max {:.1} ms over {runs} runs; public layer {} bytes gzip, p50 {:.1} ms",
+            "bench map ({backend}, {n} enterprises): bureau layer with a measure {} bytes raw, {} bytes gzip; server time p50 {:.1} ms, max {:.1} ms over {runs} runs; public layer {} bytes gzip, p50 {:.1} ms, max {:.1} ms; first request after a write (rebuild) p50 {:.1} ms, max {:.1} ms",
             raw.len(),
             gz,
             p50,
             max,
             pub_gz,
-            pub_times[runs / 2]
+            pub_times[runs / 2],
+            pub_times[runs - 1],
+            cold[rebuilds / 2],
+            cold[rebuilds - 1]
         ),
     );
     app.store.close().await;
@@ -203,7 +237,8 @@ pub async fn run(settings: &Settings, n: u32, json: bool) -> anyhow::Result<Valu
         "bytes_raw": raw.len(),
         "bytes_gzip": gz,
         "ms": {"p50": r2(p50), "max": r2(max)},
-        "public": {"bytes_gzip": pub_gz, "ms_p50": r2(pub_times[runs / 2])},
+        "public": {"bytes_gzip": pub_gz, "ms_p50": r2(pub_times[runs / 2]), "ms_max": r2(pub_times[runs - 1])},
+        "after_write": {"ms_p50": r2(cold[rebuilds / 2]), "ms_max": r2(cold[rebuilds - 1])},
         "limits": {"ms": 300, "bytes_gzip": 2_000_000}
     }))
 }

@@ -418,6 +418,54 @@ struct FileSettings {
     smtp: Option<kechuang_app::mail::SmtpConfig>,
     /// The site's public address, for links in e-mails.
     public_url: Option<String>,
+    /// The 科技地图 (`[map]`, docs/map.md).
+    map: Option<MapSettings>,
+}
+
+/// `[map]`: the district's datum and an optional tile service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MapSettings {
+    /// The datum of the registry's coordinates and the default of boundary
+    /// uploads: `wgs84` (default; also CGCS2000 / 天地图) or `gcj02` (高德).
+    datum: Option<String>,
+    /// `[map.tiles]`: a tile service for the page's 在线瓦片 mode.
+    tiles: Option<TileSettings>,
+}
+
+/// `[map.tiles]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TileSettings {
+    url: String,
+    attribution: Option<String>,
+    subdomains: Option<String>,
+    max_zoom: Option<i64>,
+    datum: Option<String>,
+}
+
+/// Applies `[map]` to the app settings; an error names the key at fault.
+fn apply_map(app: &mut kechuang_app::AppConfig, map: Option<MapSettings>) -> anyhow::Result<()> {
+    let Some(map) = map else {
+        return Ok(());
+    };
+    if let Some(d) = &map.datum {
+        app.map_datum = kechuang_app::ops::map::parse_datum(d)
+            .map_err(|e| anyhow::anyhow!("kechuang.toml: map.datum: {e}"))?;
+    }
+    if let Some(t) = map.tiles {
+        app.map_tiles = Some(
+            kechuang_app::ops::map::TileSource::new(
+                &t.url,
+                t.attribution.as_deref(),
+                t.subdomains.as_deref(),
+                t.max_zoom,
+                t.datum.as_deref(),
+            )
+            .map_err(|e| anyhow::anyhow!("kechuang.toml: {e}"))?,
+        );
+    }
+    Ok(())
 }
 
 /// Everything a command needs, after layering.
@@ -503,6 +551,7 @@ impl Settings {
             app.ladder = l;
         }
         app.region = fs.region;
+        apply_map(&mut app, fs.map)?;
         if let Some(f) = fs.pdf_font {
             kechuang_app::pdf_font::set_font_path(f);
         }
@@ -560,7 +609,61 @@ pub fn init_logging(quiet: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{FileSettings, apply_map, redact};
+    use kechuang_core::geo_datum::Datum;
+
+    fn map_of(toml_text: &str) -> anyhow::Result<kechuang_app::AppConfig> {
+        let fs: FileSettings = toml::from_str(toml_text)?;
+        let mut app = kechuang_app::AppConfig::default();
+        apply_map(&mut app, fs.map)?;
+        Ok(app)
+    }
+
+    #[test]
+    fn the_map_section_sets_the_datum_and_the_tiles() {
+        let app = map_of("").unwrap();
+        assert_eq!(app.map_datum, Datum::Wgs84);
+        assert!(app.map_tiles.is_none());
+        let app = map_of(
+            "[map]\ndatum = \"gcj02\"\n[map.tiles]\nurl = \"https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8\"\nsubdomains = \"1234\"\nattribution = \"© 高德地图\"\nmax_zoom = 18\ndatum = \"gcj02\"\n",
+        )
+        .unwrap();
+        assert_eq!(app.map_datum, Datum::Gcj02);
+        let t = app.map_tiles.unwrap();
+        assert_eq!(t.datum, Datum::Gcj02);
+        assert_eq!(t.subdomains, "1234");
+        assert_eq!(t.max_zoom, 18);
+        // Tiles default to WGS-84 (OSM, 天地图).
+        let app = map_of("[map.tiles]\nurl = \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"\n")
+            .unwrap();
+        assert_eq!(app.map_tiles.unwrap().datum, Datum::Wgs84);
+    }
+
+    #[test]
+    fn bad_map_settings_name_the_key() {
+        let e = map_of("[map]\ndatum = \"bd09\"\n").unwrap_err().to_string();
+        assert!(e.contains("map.datum") && e.contains("bd09"), "{e}");
+        let e = map_of("[map.tiles]\nurl = \"https://t/{z}/{x}.png\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("map.tiles.url") && e.contains("{y}"), "{e}");
+        let e = map_of("[map.tiles]\nurl = \"https://t/{z}/{x}/{y}.png\"\ndatum = \"baidu\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("map.tiles.datum"), "{e}");
+        let e = map_of("[map.tiles]\nurl = \"https://t{s}/{z}/{x}/{y}.png\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("map.tiles.subdomains"), "{e}");
+        let e = map_of("[map.tiles]\nurl = \"https://t/{z}/{x}/{y}.png\"\nmax_zoom = 30\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("map.tiles.max_zoom"), "{e}");
+        assert!(
+            map_of("[map]\ndatums = \"wgs84\"\n").is_err(),
+            "unknown keys are refused"
+        );
+    }
 
     #[test]
     fn database_passwords_are_redacted() {

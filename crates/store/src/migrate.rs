@@ -142,6 +142,20 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0019_line_rollup.sql"),
         include_str!("../migrations/0019_line_rollup.sql"),
     ),
+    (
+        21,
+        "map_version",
+        concat!(
+            include_str!("../migrations/0021_map_version.sql"),
+            "\n",
+            include_str!("../migrations/0021_map_version.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0021_map_version.sql"),
+            "\n",
+            include_str!("../migrations/0021_map_version.postgres.sql")
+        ),
+    ),
 ];
 
 fn migrator(postgres: bool) -> Migrator {

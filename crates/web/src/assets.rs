@@ -49,6 +49,18 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../../../web/assets/map.js"),
     ),
+    // Leaflet 1.9.4 (BSD-2-Clause, web/assets/vendor/leaflet.LICENSE): the map's
+    // tile mode when a deployment configures `[map.tiles]`.
+    (
+        "leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/assets/vendor/leaflet.js"),
+    ),
+    (
+        "leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../web/assets/vendor/leaflet.css"),
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Response {

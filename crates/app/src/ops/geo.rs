@@ -190,6 +190,43 @@ pub async fn current_geojson(app: &App) -> AppResult<Option<Value>> {
     })))
 }
 
+/// The current boundaries in a datum: WGS-84 as stored, or converted position by
+/// position (GCJ-02 for 高德 tiles). `None` before the first upload.
+pub async fn current_geojson_in(app: &App, datum: Datum) -> AppResult<Option<Value>> {
+    let Some(mut g) = current_geojson(app).await? else {
+        return Ok(None);
+    };
+    if datum != Datum::Wgs84 {
+        if let Some(features) = g["features"].as_array_mut() {
+            for f in features {
+                convert_positions(&mut f["geometry"]["coordinates"], datum);
+            }
+        }
+        g["properties"]["datum"] = json!(datum.code());
+    }
+    Ok(Some(g))
+}
+
+/// Converts every `[lon, lat]` position of a GeoJSON coordinates array from WGS-84.
+fn convert_positions(v: &mut Value, to: Datum) {
+    let Some(items) = v.as_array_mut() else {
+        return;
+    };
+    if let [Value::Number(x), Value::Number(y), ..] = items.as_slice() {
+        if let (Some(lon), Some(lat)) = (x.as_f64(), y.as_f64()) {
+            let (lon, lat) = geo_datum::convert(Datum::Wgs84, to, lon, lat);
+            // Micro-degree precision (about 0.1 m) is plenty for boundaries.
+            let r = |x: f64| (x * 1e7).round() / 1e7;
+            items[0] = json!(r(lon));
+            items[1] = json!(r(lat));
+        }
+        return;
+    }
+    for item in items {
+        convert_positions(item, to);
+    }
+}
+
 /// The current geography, parsed (for point checks).
 pub async fn current_map(db: &mut Db) -> AppResult<Option<DistrictMap>> {
     let Some((_, rows)) = current_rows(db).await? else {

@@ -22,6 +22,7 @@ use kechuang_core::platform::PlatformKind;
 use kechuang_core::qualification::QualificationKind;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The layers, in their wire order (the `layer` column holds indices).
 pub const LAYERS: [(&str, &str); 4] = [
@@ -30,6 +31,80 @@ pub const LAYERS: [(&str, &str); 4] = [
     ("institute", "科研院所"),
     ("university", "高校"),
 ];
+
+/// A tile service for the map's tile mode (`[map.tiles]` in kechuang.toml): when
+/// a deployment configures one, the map page offers 在线瓦片 beside the offline map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileSource {
+    /// URL template with `{z}`, `{x}`, `{y}` (and `{s}` for a subdomain).
+    pub url: String,
+    /// Attribution shown on the map (the provider's terms usually require it).
+    pub attribution: String,
+    /// Subdomain letters or digits substituted for `{s}` (e.g. `1234`).
+    pub subdomains: String,
+    /// Highest zoom level the service has.
+    pub max_zoom: u8,
+    /// The tiles' datum: points and boundaries are requested in it.
+    pub datum: Datum,
+}
+
+impl TileSource {
+    /// A checked tile source; the error names the `[map.tiles]` key at fault.
+    pub fn new(
+        url: &str,
+        attribution: Option<&str>,
+        subdomains: Option<&str>,
+        max_zoom: Option<i64>,
+        datum: Option<&str>,
+    ) -> Result<TileSource, String> {
+        let url = url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) {
+            return Err(format!(
+                "map.tiles.url: {url:?} must start with https://, http:// or /"
+            ));
+        }
+        for part in ["{z}", "{x}", "{y}"] {
+            if !url.contains(part) {
+                return Err(format!("map.tiles.url: {url:?} lacks {part}"));
+            }
+        }
+        let subdomains = subdomains.unwrap_or("").trim().to_string();
+        if url.contains("{s}") && subdomains.is_empty() {
+            return Err("map.tiles.subdomains: the url has {s} but no subdomains are given".into());
+        }
+        if !subdomains.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "map.tiles.subdomains: {subdomains:?} must be letters or digits, one per subdomain"
+            ));
+        }
+        let max_zoom = max_zoom.unwrap_or(18);
+        if !(1..=22).contains(&max_zoom) {
+            return Err(format!(
+                "map.tiles.max_zoom: {max_zoom} is not within 1..=22"
+            ));
+        }
+        let datum = match datum.map(str::trim) {
+            None | Some("") => Datum::Wgs84,
+            Some(d) => parse_datum(d).map_err(|e| format!("map.tiles.datum: {e}"))?,
+        };
+        Ok(TileSource {
+            url: url.to_string(),
+            attribution: attribution.unwrap_or("").trim().to_string(),
+            subdomains,
+            max_zoom: max_zoom as u8,
+            datum,
+        })
+    }
+}
+
+/// A datum setting's value: `wgs84` (also for CGCS2000 / 天地图) or `gcj02`.
+pub fn parse_datum(s: &str) -> Result<Datum, String> {
+    Datum::parse(s).map_err(|_| {
+        format!(
+            "{s:?} is not a datum: use \"wgs84\" (WGS-84, CGCS2000, 天地图, OSM) or \"gcj02\" (高德)"
+        )
+    })
+}
 
 /// The query of `/api/v1/map/points`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -150,14 +225,17 @@ fn parse_layers(s: &str) -> AppResult<Vec<usize>> {
     Ok(out)
 }
 
-/// The points of the chosen layers that the actor may see (`None`: a visitor).
-pub async fn points(app: &App, actor: Option<&Actor>, q: &PointsQuery) -> AppResult<MapPoints> {
+/// A checked query.
+struct Parsed {
+    layers: Vec<usize>,
+    datum: Datum,
+    measure: Option<&'static indicator::Indicator>,
+    period: Option<Period>,
+}
+
+fn parse_query(q: &PointsQuery) -> AppResult<Parsed> {
     let layers = parse_layers(&q.layer)?;
-    let bureau = actor.is_some_and(Actor::is_bureau);
-    let scope = actor
-        .filter(|a| a.is_bureau())
-        .and_then(|a| a.towns.clone());
-    let out_datum = match q.datum.trim() {
+    let datum = match q.datum.trim() {
         "" => Datum::Wgs84,
         d => Datum::parse(d)?,
     };
@@ -167,15 +245,51 @@ pub async fn points(app: &App, actor: Option<&Actor>, q: &PointsQuery) -> AppRes
             AppError::invalid(FieldError::new("measure", "map_measure_invalid").with("value", m))
         })?),
     };
-    let asked_period = match q.period.trim() {
+    let period = match q.period.trim() {
         "" => None,
         p => Some(Period::parse(p)?),
     };
+    Ok(Parsed {
+        layers,
+        datum,
+        measure,
+        period,
+    })
+}
+
+/// What an actor may see: bureau values, and the towns a scoped officer is
+/// limited to.
+fn audience(actor: Option<&Actor>) -> (bool, Option<Vec<String>>) {
+    let bureau = actor.is_some_and(Actor::is_bureau);
+    let scope = actor
+        .filter(|a| a.is_bureau())
+        .and_then(|a| a.towns.clone());
+    (bureau, scope)
+}
+
+/// The points of the chosen layers that the actor may see (`None`: a visitor),
+/// built from the database (no cache; [`points_encoded`] is what the API serves).
+pub async fn points(app: &App, actor: Option<&Actor>, q: &PointsQuery) -> AppResult<MapPoints> {
+    let parsed = parse_query(q)?;
+    let (bureau, scope) = audience(actor);
+    build(app, bureau, scope, &parsed).await
+}
+
+async fn build(
+    app: &App,
+    bureau: bool,
+    scope: Option<Vec<String>>,
+    q: &Parsed,
+) -> AppResult<MapPoints> {
+    let layers = &q.layers;
+    let out_datum = q.datum;
+    let measure = q.measure;
+    let asked_period = q.period;
 
     let mut db = app.store.read().await?;
     let scope_ref = scope.as_deref();
     let mut kinds = Vec::new();
-    for &l in &layers {
+    for &l in layers {
         match LAYERS[l].0 {
             "platform" => {}
             k => kinds.push(k),
@@ -318,4 +432,158 @@ pub async fn points(app: &App, actor: Option<&Actor>, q: &PointsQuery) -> AppRes
     p.clusters = clusters.list;
     p.orgs = org_ids.list;
     Ok(p)
+}
+
+/// The points as the API serves them: the JSON, gzip-compressed once and kept in
+/// the [`PointsCache`] until the data changes.
+#[derive(Debug)]
+pub struct EncodedPoints {
+    /// The JSON of [`MapPoints`], gzip.
+    pub gzip: Vec<u8>,
+    /// The JSON's size, bytes.
+    pub raw_len: usize,
+    /// Points.
+    pub points: usize,
+    /// The map data version (`map_data_version`) it was built from.
+    pub version: i64,
+}
+
+impl EncodedPoints {
+    /// The JSON itself (for a client that does not accept gzip).
+    pub fn json(&self) -> AppResult<Vec<u8>> {
+        use std::io::Read;
+        let mut out = Vec::with_capacity(self.raw_len);
+        flate2::read::GzDecoder::new(self.gzip.as_slice())
+            .read_to_end(&mut out)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("map points: {e}")))?;
+        Ok(out)
+    }
+}
+
+/// What distinguishes one payload from another at one data version and day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    layers: Vec<usize>,
+    datum: &'static str,
+    bureau: bool,
+    /// Bureau only (the public layer ignores measures).
+    measure: Option<&'static str>,
+    period: Option<i32>,
+    scope: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    version: i64,
+    day: String,
+    entries: HashMap<CacheKey, Arc<EncodedPoints>>,
+}
+
+/// Encoded points by (layers, datum, audience, measure, period, scope), valid for
+/// one map data version and one day (tiers depend on the date). Any write to the
+/// organisations, qualifications, platforms or current filings raises the version
+/// (database triggers, migration 0021), which empties the cache on the next request.
+#[derive(Debug, Default)]
+pub struct PointsCache {
+    state: Mutex<CacheState>,
+}
+
+/// At most this many payloads are kept (about 1.2 MB each at 50,000 points).
+const CACHE_ENTRIES: usize = 32;
+
+impl PointsCache {
+    fn get(&self, version: i64, day: &str, key: &CacheKey) -> Option<Arc<EncodedPoints>> {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        (st.version == version && st.day == day)
+            .then(|| st.entries.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&self, version: i64, day: &str, key: CacheKey, value: Arc<EncodedPoints>) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.version != version || st.day != day {
+            if version < st.version && st.day == day {
+                // Built from older data than the cache already holds.
+                return;
+            }
+            st.version = version;
+            st.day = day.to_string();
+            st.entries.clear();
+        }
+        if st.entries.len() >= CACHE_ENTRIES {
+            st.entries.clear();
+        }
+        st.entries.insert(key, value);
+    }
+
+    /// Payloads held (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .len()
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The points the actor may see, encoded and gzip-compressed, from the app's
+/// cache when the data has not changed since they were built. The data version
+/// is read before the data, so a payload is never filed under a newer version than
+/// the data it holds.
+pub async fn points_encoded(
+    app: &App,
+    actor: Option<&Actor>,
+    q: &PointsQuery,
+) -> AppResult<Arc<EncodedPoints>> {
+    let parsed = parse_query(q)?;
+    let (bureau, scope) = audience(actor);
+    let mut layers = parsed.layers.clone();
+    layers.sort_unstable();
+    let key = CacheKey {
+        layers,
+        datum: parsed.datum.code(),
+        bureau,
+        measure: parsed.measure.filter(|_| bureau).map(|m| m.code),
+        period: parsed
+            .period
+            .filter(|_| bureau && parsed.measure.is_some())
+            .map(|p| p.code()),
+        scope: scope.clone(),
+    };
+    let day = kechuang_core::date::to_iso(app.today());
+    let version = app.store.read().await?.map_data_version().await?;
+    if let Some(hit) = app.map_cache.get(version, &day, &key) {
+        return Ok(hit);
+    }
+    let p = build(app, bureau, scope, &parsed).await?;
+    let enc = tokio::task::spawn_blocking(move || -> AppResult<EncodedPoints> {
+        use std::io::Write;
+        let json = serde_json::to_vec(&p)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("map points: {e}")))?;
+        let mut gz = flate2::write::GzEncoder::new(
+            Vec::with_capacity(json.len() / 4),
+            flate2::Compression::default(),
+        );
+        gz.write_all(&json)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("map points: {e}")))?;
+        let gzip = gz
+            .finish()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("map points: {e}")))?;
+        Ok(EncodedPoints {
+            gzip,
+            raw_len: json.len(),
+            points: p.lat.len(),
+            version,
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("map points: {e}")))??;
+    let enc = Arc::new(enc);
+    app.map_cache.put(version, &day, key, enc.clone());
+    Ok(enc)
 }

@@ -186,3 +186,160 @@ store_test!(
         assert!(matches!(err, AppError::Invalid(ref f) if f[0].field == "layer"));
     }
 );
+
+fn decode(enc: &map::EncodedPoints) -> Value {
+    serde_json::from_slice(&enc.json().unwrap()).unwrap()
+}
+
+store_test!(
+    cached_points_follow_every_write_and_keep_audiences_apart,
+    |store| {
+        let app = app(&store);
+        let admin = bureau(Role::BureauAdmin, None);
+        let q = PointsQuery {
+            measure: "rd_expense".into(),
+            ..Default::default()
+        };
+        let a = org::create(&app, &admin, &placed(1, "巴川街道", "106.05", "29.85"))
+            .await
+            .unwrap();
+        let first = map::points_encoded(&app, Some(&admin), &q).await.unwrap();
+        assert_eq!(first.points, 1);
+        assert_eq!(decode(&first)["tier"], json!([-1]));
+        // Unchanged data: the same cached payload.
+        let again = map::points_encoded(&app, Some(&admin), &q).await.unwrap();
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &again),
+            "served from the cache"
+        );
+        assert_eq!(app.map_cache.len(), 1);
+
+        // A new enterprise is on the next request.
+        let b = org::create(&app, &admin, &placed(2, "东城街道", "106.15", "29.85"))
+            .await
+            .unwrap();
+        let second = map::points_encoded(&app, Some(&admin), &q).await.unwrap();
+        assert!(
+            second.version > first.version,
+            "the write raised the version"
+        );
+        assert_eq!(second.points, 2);
+
+        // A tier change is on the next request.
+        kechuang_app::ops::qualification::add(
+            &app,
+            &admin,
+            &a,
+            &kechuang_app::ops::qualification::QualificationInput {
+                kind: "high_tech".into(),
+                number: "GR2023000001".into(),
+                // Within the tier's validity today.
+                recognized_on: (chrono::Utc::now() - chrono::Duration::days(30))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                valid_until: "".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let third = decode(&map::points_encoded(&app, Some(&admin), &q).await.unwrap());
+        let at = third["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|o| o == a.as_str())
+            .unwrap();
+        let tiers = third["tiers"].as_array().unwrap();
+        let row = third["org"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|o| o.as_u64() == Some(at as u64))
+            .unwrap();
+        let tier = third["tier"][row].as_i64().unwrap();
+        assert_eq!(tiers[tier as usize]["code"], "high_tech");
+
+        // A moved enterprise (an edit) is on the next request.
+        let mut moved = placed(2, "东城街道", "106.16", "29.86");
+        moved.name = "重庆改名科技有限公司".into();
+        org::update(&app, &admin, &b, &moved).await.unwrap();
+        let fourth = decode(&map::points_encoded(&app, Some(&admin), &q).await.unwrap());
+        assert!(
+            fourth["name"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("重庆改名科技有限公司")),
+            "{}",
+            fourth["name"]
+        );
+
+        // Audiences never share a payload: the public gets no values, a scoped
+        // officer only their towns, whatever is cached for the whole district.
+        let public = decode(&map::points_encoded(&app, None, &q).await.unwrap());
+        assert_eq!(public["public"], true);
+        assert!(public.get("value").is_none() && public["measure"].is_null());
+        assert_eq!(public["lat"].as_array().unwrap().len(), 2);
+        let scoped = bureau(Role::BureauReviewer, Some(vec!["巴川街道"]));
+        let mine = decode(&map::points_encoded(&app, Some(&scoped), &q).await.unwrap());
+        assert_eq!(mine["towns"], json!(["巴川街道"]));
+        assert_eq!(mine["orgs"], json!([a.as_str()]));
+        assert!(mine.get("value").is_some());
+        // GCJ-02 points differ from WGS-84 ones.
+        let gcj = decode(
+            &map::points_encoded(
+                &app,
+                None,
+                &PointsQuery {
+                    datum: "gcj02".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap(),
+        );
+        assert_eq!(gcj["datum"], "gcj02");
+        assert_ne!(gcj["lon"], public["lon"]);
+        // Bad input is refused before the cache is consulted.
+        let err = map::points_encoded(
+            &app,
+            None,
+            &PointsQuery {
+                layer: "banks".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Invalid(ref f) if f[0].field == "layer"));
+    }
+);
+
+store_test!(boundaries_are_served_in_the_tiles_datum, |store| {
+    let app = app(&store);
+    let admin = bureau(Role::BureauAdmin, None);
+    assert!(
+        geo::current_geojson_in(&app, kechuang_core::geo_datum::Datum::Gcj02)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    geo::upload(&app, &admin, &upload_bytes(), Some("wgs84"), None)
+        .await
+        .unwrap();
+    let g = geo::current_geojson_in(&app, kechuang_core::geo_datum::Datum::Gcj02)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(g["properties"]["datum"], "gcj02");
+    // Stored as a MultiPolygon: polygon, ring, position.
+    let corner = &g["features"][1]["geometry"]["coordinates"][0][0][0];
+    let (x, y) = kechuang_core::geo_datum::convert(
+        kechuang_core::geo_datum::Datum::Wgs84,
+        kechuang_core::geo_datum::Datum::Gcj02,
+        106.0,
+        29.8,
+    );
+    assert!((corner[0].as_f64().unwrap() - x).abs() < 1e-6, "{corner}");
+    assert!((corner[1].as_f64().unwrap() - y).abs() < 1e-6, "{corner}");
+    assert!((x - 106.0).abs() > 0.001, "the shift is real");
+});

@@ -333,6 +333,17 @@ impl Db {
         .map_err(crate::StoreError::from_sqlx)
     }
 
+    /// The map's data version (`map_data_version`, migration 0021): raised by
+    /// triggers on every write to the tables the map's points come from.
+    pub async fn map_data_version(&mut self) -> Result<i64> {
+        let (v,): (i64,) = with_conn!(self, c => {
+            sqlx::query_as("SELECT version FROM map_data_version WHERE id = 1")
+                .fetch_one(&mut *c)
+                .await
+        })?;
+        Ok(v)
+    }
+
     /// The newest period with any current filing.
     pub async fn latest_filed_period(&mut self) -> Result<Option<i32>> {
         let (p,): (Option<i32>,) = with_conn!(self, c => {

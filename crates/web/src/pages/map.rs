@@ -1,6 +1,7 @@
 //! 科技地图: the district map drawn offline by ECharts from the district's own
-//! boundaries; the data comes from `/api/v1/map/points` and
-//! `/api/v1/map/geography`, so the page itself is a shell.
+//! boundaries, or (when `[map.tiles]` is configured and the user switches to
+//! 在线瓦片) by Leaflet over the tile service; the data comes from
+//! `/api/v1/map/points` and `/api/v1/map/geography`, so the page itself is a shell.
 
 use super::{Layout, render};
 use crate::AppState;
@@ -29,6 +30,10 @@ struct MapPage {
     measures: Vec<(&'static str, &'static str)>,
     /// A town to select on load.
     town: String,
+    /// The tile service as JSON for the page's tile mode (empty: offline only).
+    tiles: String,
+    /// The district's datum, the default of the upload form.
+    datum: &'static str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +69,23 @@ async fn page(
             Vec::new()
         },
         town: q.town.chars().take(40).collect(),
+        tiles: s
+            .app
+            .config
+            .map_tiles
+            .as_ref()
+            .map(|t| {
+                serde_json::json!({
+                    "url": t.url,
+                    "attribution": t.attribution,
+                    "subdomains": t.subdomains,
+                    "maxZoom": t.max_zoom,
+                    "datum": t.datum.code(),
+                })
+                .to_string()
+            })
+            .unwrap_or_default(),
+        datum: s.app.config.datum().code(),
     };
     Ok(Html(render(&p)))
 }

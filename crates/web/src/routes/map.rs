@@ -5,9 +5,9 @@ use super::to_json;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiSession, MaybeSession};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -28,16 +28,75 @@ pub(crate) async fn points(
     State(s): State<AppState>,
     MaybeSession(session): MaybeSession,
     Query(q): Query<map::PointsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    to_json(&map::points(&s.app, session.as_ref().map(|s| &s.actor), &q).await?)
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let enc = map::points_encoded(&s.app, session.as_ref().map(|s| &s.actor), &q).await?;
+    let json = [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::VARY, "accept-encoding"),
+        (header::CACHE_CONTROL, "private, no-cache"),
+    ];
+    if accepts_gzip(&headers) {
+        // Served as cached: the compression layer leaves an encoded body alone.
+        Ok((
+            json,
+            [(header::CONTENT_ENCODING, "gzip")],
+            Body::from(Bytes::from_owner(Gzip(enc))),
+        )
+            .into_response())
+    } else {
+        Ok((json, enc.json()?).into_response())
+    }
 }
 
-/// The current district boundaries (GeoJSON FeatureCollection, WGS-84); 404
-/// before the first upload.
+/// A cached payload's gzip bytes as a response body (shared, not copied).
+struct Gzip(std::sync::Arc<map::EncodedPoints>);
+
+impl AsRef<[u8]> for Gzip {
+    fn as_ref(&self) -> &[u8] {
+        &self.0.gzip
+    }
+}
+
+/// Whether `Accept-Encoding` allows gzip (not refused with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut it = part.split(';').map(str::trim);
+            let coding = it.next().unwrap_or("");
+            let refused = it.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct GeographyQuery {
+    datum: String,
+}
+
+/// The current district boundaries (GeoJSON FeatureCollection, WGS-84 or, with
+/// `datum=gcj02`, converted for GCJ-02 tiles); 404 before the first upload.
 #[utoipa::path(get, path = "/api/v1/map/geography", tag = "map",
-    responses((status = 200, description = "FeatureCollection"), (status = 404)))]
-pub(crate) async fn geography(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    match geo::current_geojson(&s.app).await? {
+    params(("datum" = Option<String>, Query, description = "wgs84 (default) | gcj02")),
+    responses((status = 200, description = "FeatureCollection"), (status = 404), (status = 422)))]
+pub(crate) async fn geography(
+    State(s): State<AppState>,
+    Query(q): Query<GeographyQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let datum = match q.datum.trim() {
+        "" => kechuang_core::geo_datum::Datum::Wgs84,
+        d => kechuang_core::geo_datum::Datum::parse(d).map_err(AppError::invalid)?,
+    };
+    match geo::current_geojson_in(&s.app, datum).await? {
         Some(v) => Ok(Json(v)),
         None => Err(AppError::NotFound.into()),
     }

@@ -13,6 +13,7 @@ mod harness;
 mod io;
 mod ladder;
 mod ledger;
+mod map;
 mod matchmaking;
 mod mm_import;
 mod pages;
