@@ -1,6 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
+use crate::routes::line;
 use crate::routes::map;
 use crate::routes::portal;
 use crate::routes::{
@@ -235,6 +236,17 @@ use utoipa::OpenApi;
         portal::post_demand,
         portal::records,
         portal::add_record,
+        line::list,
+        line::create,
+        line::get_one,
+        line::update,
+        line::trace,
+        line::visits,
+        line::analytics,
+        line::batches,
+        line::create_batch,
+        line::batch_one,
+        line::close_batch,
     ),
     components(schemas(
         UserDto,

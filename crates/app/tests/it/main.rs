@@ -17,6 +17,8 @@ mod import;
 mod ladder;
 mod ledger;
 mod line_analytics;
+mod line_config;
+mod line_runner_input;
 mod map;
 mod match_eval;
 mod matchmaking;
