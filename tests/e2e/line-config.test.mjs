@@ -41,9 +41,11 @@ test('the line engineer edits the configuration and runs a batch', async () => {
   const stored = await api.json();
   assert.equal(stored.stations[0].tasks[0].torque_min_cnm, 4050);
 
-  // a valid window and a new station at the end
+  // a valid window and a new station after the third (the last station stays the
+  // one whose releases count as completed vehicles)
   await page.fill('input[name="s0.t0.tmin"]', '41.5');
   const n = stored.stations.length;
+  await page.fill(`input[name="s${n}.pos"]`, '3');
   await page.fill(`input[name="s${n}.code"]`, 'st99');
   await page.fill(`input[name="s${n}.name"]`, '终检复紧');
   await page.fill(`input[name="s${n}.t0.joint"]`, '复紧螺栓');
@@ -55,6 +57,7 @@ test('the line engineer edits the configuration and runs a batch', async () => {
   const after = await (await page.request.get(`${base}/api/v1/lines/${code}`)).json();
   assert.equal(after.stations[0].tasks[0].torque_min_cnm, 4150);
   assert.equal(after.stations.length, n + 1);
+  assert.equal(after.stations[3].code, 'st99', 'placed by its order number');
   assert.equal(after.stations[0].id, stored.stations[0].id, 'the station keeps its id');
 
   // batches: the demo's recorded ones, a new one opened and closed
