@@ -4,7 +4,7 @@
 //! (visits and results keep referring to them).
 
 use crate::{Db, Result, StoreError, with_conn};
-use kechuang_core::line::{ControllerSpec, LineStatus, StationSpec};
+use kechuang_core::line::{ControllerSpec, LineSpec};
 
 /// A batch of trial production.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
@@ -152,7 +152,7 @@ impl Db {
         Ok(r.is_some())
     }
 
-    /// Applies an edited configuration in place: the line's name and status; the
+    /// Applies an edited configuration `spec` in place: the line's name and status; the
     /// stations in their new order (kept ids updated, new ones inserted, the ones
     /// in `remove_stations` deleted), every station's tasks replaced, its
     /// controllers updated, inserted or deleted (`remove_controllers`). The caller
@@ -160,14 +160,17 @@ impl Db {
     /// positions, codes and endpoints on temporary values first.
     pub async fn apply_line_config(
         &mut self,
-        line_id: &str,
-        name: &str,
-        status: LineStatus,
-        stations: &[StationSpec],
+        spec: &LineSpec,
         remove_stations: &[String],
         remove_controllers: &[String],
         now: i64,
     ) -> Result<()> {
+        let (line_id, name, status, stations) = (
+            spec.id.as_str(),
+            spec.name.as_str(),
+            spec.status,
+            &spec.stations,
+        );
         let n = with_conn!(self, c => {
             sqlx::query("UPDATE line SET name = $2, status = $3, updated_at = $4 WHERE line_id = $1")
                 .bind(line_id)

@@ -110,20 +110,14 @@ pub async fn update_line_config(
             }
         }
     }
-    tx.apply_line_config(
-        &spec.id,
-        &spec.name,
-        spec.status,
-        &spec.stations,
-        &remove_stations,
-        &remove_controllers,
-        app.now(),
-    )
-    .await
-    .map_err(|e| match e {
-        StoreError::Conflict { .. } => invalid(FieldError::new("controllers", "endpoint_in_use")),
-        e => e.into(),
-    })?;
+    tx.apply_line_config(&spec, &remove_stations, &remove_controllers, app.now())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                invalid(FieldError::new("controllers", "endpoint_in_use"))
+            }
+            e => e.into(),
+        })?;
     tx.append_event(
         &actor.tag(),
         "line",
