@@ -143,6 +143,20 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0019_line_rollup.sql"),
     ),
     (
+        20,
+        "line_batch_seq",
+        concat!(
+            include_str!("../migrations/0020_line_batch_seq.sql"),
+            "\n",
+            include_str!("../migrations/0020_line_batch_seq.sqlite.sql")
+        ),
+        concat!(
+            include_str!("../migrations/0020_line_batch_seq.sql"),
+            "\n",
+            include_str!("../migrations/0020_line_batch_seq.postgres.sql")
+        ),
+    ),
+    (
         21,
         "map_version",
         concat!(

@@ -1,6 +1,7 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 
 use crate::dto::*;
+use crate::routes::line;
 use crate::routes::map;
 use crate::routes::portal;
 use crate::routes::{
@@ -239,6 +240,17 @@ use utoipa::OpenApi;
         portal::delete_demand,
         portal::update_record,
         portal::delete_record,
+        line::list,
+        line::create,
+        line::get_one,
+        line::update,
+        line::trace,
+        line::visits,
+        line::analytics,
+        line::batches,
+        line::create_batch,
+        line::batch_one,
+        line::close_batch,
     ),
     components(schemas(
         UserDto,

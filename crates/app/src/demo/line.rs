@@ -115,6 +115,24 @@ pub async fn write(tx: &mut Db, seed: u64, org: &OrgId, now: i64) -> AppResult<L
     while let Some(b) = rec.next_batch(100) {
         tx.write_line_batch(&b).await?;
     }
+    // one trial batch (批次) per recorded day shift, 08:00 to 21:00 (the last carts of
+    // the shift finish after 20:00)
+    for d in 0..DAYS {
+        let day = first + chrono::Duration::days(d);
+        let from = start_us + d * 24 * crate::ops::line::analytics::HOUR_US;
+        tx.insert_line_batch(&kechuang_store::BatchRecord {
+            batch_id: kechuang_store::new_id(),
+            line_id: spec.id.clone(),
+            code: format!("TP-{}", day.format("%m%d")),
+            planned_qty: per_day as i64,
+            started_at: from,
+            ended_at: Some(from + 13 * crate::ops::line::analytics::HOUR_US),
+            note: format!("试产第{}天", d + 1),
+            created_by: "demo".to_string(),
+            created_at: now,
+        })
+        .await?;
+    }
     Ok(LineDemo {
         line_id: spec.id.clone(),
         vehicles: rec.launched(),

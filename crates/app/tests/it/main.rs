@@ -19,6 +19,8 @@ mod ladder;
 mod ledger;
 mod line_analytics;
 mod line_runner;
+mod line_config;
+mod line_runner_input;
 mod map;
 mod match_eval;
 mod matchmaking;

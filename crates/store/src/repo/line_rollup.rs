@@ -6,6 +6,8 @@
 
 use crate::{Db, Result, with_conn};
 use sqlx::AssertSqlSafe;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 
 /// A released visit as the rollup needs it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -175,7 +177,217 @@ const TABLES: [&str; 5] = [
     "line_rollup_subgroup",
 ];
 
+/// A value bound into a multi-row insert.
+enum Val<'a> {
+    I(i64),
+    T(&'a str),
+}
+
+/// A rollup row type and the table it is stored in: one generic insert writes all
+/// five (the line id is the first column of each).
+trait RollupTable {
+    /// Table name.
+    const TABLE: &'static str;
+    /// Columns after `line_id`, in the order of [`RollupTable::values`].
+    const COLUMNS: &'static [&'static str];
+    /// The row's values in column order.
+    fn values(&self) -> Vec<Val<'_>>;
+}
+
+impl RollupTable for RollupHourRow {
+    const TABLE: &'static str = "line_rollup_hour";
+    const COLUMNS: &'static [&'static str] = &[
+        "hour_us",
+        "station_id",
+        "visits",
+        "first_pass",
+        "rework",
+        "overrides",
+        "cycle_sum_ms",
+        "cycle_min_ms",
+        "cycle_max_ms",
+        "cycle_hist",
+    ];
+    fn values(&self) -> Vec<Val<'_>> {
+        vec![
+            Val::I(self.hour_us),
+            Val::T(&self.station_id),
+            Val::I(self.visits),
+            Val::I(self.first_pass),
+            Val::I(self.rework),
+            Val::I(self.overrides),
+            Val::I(self.cycle_sum_ms),
+            Val::I(self.cycle_min_ms),
+            Val::I(self.cycle_max_ms),
+            Val::T(&self.cycle_hist),
+        ]
+    }
+}
+
+impl RollupTable for RollupVehicleRow {
+    const TABLE: &'static str = "line_rollup_vehicle_hour";
+    const COLUMNS: &'static [&'static str] = &["hour_us", "vehicles", "first_pass"];
+    fn values(&self) -> Vec<Val<'_>> {
+        vec![
+            Val::I(self.hour_us),
+            Val::I(self.vehicles),
+            Val::I(self.first_pass),
+        ]
+    }
+}
+
+impl RollupTable for RollupReasonRow {
+    const TABLE: &'static str = "line_rollup_reason";
+    const COLUMNS: &'static [&'static str] = &["hour_us", "station_id", "reason", "n"];
+    fn values(&self) -> Vec<Val<'_>> {
+        vec![
+            Val::I(self.hour_us),
+            Val::T(&self.station_id),
+            Val::T(&self.reason),
+            Val::I(self.n),
+        ]
+    }
+}
+
+impl RollupTable for RollupJointRow {
+    const TABLE: &'static str = "line_rollup_joint_hour";
+    const COLUMNS: &'static [&'static str] = &[
+        "hour_us",
+        "station_id",
+        "joint",
+        "results",
+        "ok",
+        "first_ok",
+        "first_attempts",
+        "torque_sum",
+        "torque_min",
+        "torque_max",
+        "sg_count",
+        "sg_values",
+        "sg_sum",
+        "sg_range_sum",
+    ];
+    fn values(&self) -> Vec<Val<'_>> {
+        vec![
+            Val::I(self.hour_us),
+            Val::T(&self.station_id),
+            Val::T(&self.joint),
+            Val::I(self.results),
+            Val::I(self.ok),
+            Val::I(self.first_ok),
+            Val::I(self.first_attempts),
+            Val::I(self.torque_sum),
+            Val::I(self.torque_min),
+            Val::I(self.torque_max),
+            Val::I(self.sg_count),
+            Val::I(self.sg_values),
+            Val::I(self.sg_sum),
+            Val::I(self.sg_range_sum),
+        ]
+    }
+}
+
+impl RollupTable for RollupSubgroupRow {
+    const TABLE: &'static str = "line_rollup_subgroup";
+    const COLUMNS: &'static [&'static str] = &[
+        "station_id",
+        "joint",
+        "hour_us",
+        "seq",
+        "n",
+        "sum_cnm",
+        "min_cnm",
+        "max_cnm",
+        "last_at_us",
+    ];
+    fn values(&self) -> Vec<Val<'_>> {
+        vec![
+            Val::T(&self.station_id),
+            Val::T(&self.joint),
+            Val::I(self.hour_us),
+            Val::I(self.seq),
+            Val::I(self.n),
+            Val::I(self.sum_cnm),
+            Val::I(self.min_cnm),
+            Val::I(self.max_cnm),
+            Val::I(self.last_at_us),
+        ]
+    }
+}
+
+/// Most bound parameters in one statement (below SQLite's and PostgreSQL's limits).
+const MAX_PARAMS: usize = 6000;
+
+/// A row type both backends can decode.
+pub trait AnyRow:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> AnyRow for T where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// What the catch-up must recompute: the hours touched by rows written after a
+/// sequence mark, and the highest sequence number seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RollupChanges {
+    /// Hour starts (unix µs), ascending.
+    pub hours: Vec<i64>,
+    /// Highest `row_seq` among the changed rows (the next mark); `None` when none.
+    pub max_seq: Option<i64>,
+}
+
 impl Db {
+    /// Rows of `sql` (which takes `$1` line id, `$2` from, `$3` to).
+    async fn line_window<T: AnyRow>(
+        &mut self,
+        sql: &'static str,
+        line_id: &str,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<T>> {
+        with_conn!(self, c => {
+            sqlx::query_as::<_, T>(sql)
+                .bind(line_id)
+                .bind(from_us)
+                .bind(to_us)
+                .fetch_all(&mut *c)
+                .await
+        })
+        .map_err(crate::StoreError::from_sqlx)
+    }
+
+    /// Inserts rollup rows of one table with multi-row statements.
+    async fn insert_rollup<R: RollupTable>(&mut self, line_id: &str, rows: &[R]) -> Result<()> {
+        let per_row = R::COLUMNS.len() + 1;
+        let b = self.backend();
+        for chunk in rows.chunks((MAX_PARAMS / per_row).max(1)) {
+            let sql = format!(
+                "INSERT INTO {} (line_id, {}) VALUES {}",
+                R::TABLE,
+                R::COLUMNS.join(", "),
+                b.values_tuples(chunk.len(), per_row)
+            );
+            let values: Vec<Vec<Val<'_>>> = chunk.iter().map(RollupTable::values).collect();
+            with_conn!(self, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for row in &values {
+                    q = q.bind(line_id);
+                    for v in row {
+                        q = match v {
+                            Val::I(i) => q.bind(*i),
+                            Val::T(t) => q.bind(*t),
+                        };
+                    }
+                }
+                q.execute(&mut *c).await.map(|r| r.rows_affected())
+            })
+            .map_err(crate::StoreError::from_sqlx)?;
+        }
+        Ok(())
+    }
+
     /// Released visits of a line that arrived in `[from_us, to_us)`.
     pub async fn line_rollup_visits(
         &mut self,
@@ -183,20 +395,16 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupVisit>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupVisit>(
-                "SELECT station_id, vin, arrived_at, released_at, first_pass, rework_count, \
-                 CASE WHEN release_kind = 'override' THEN override_reason END AS override_reason \
-                 FROM line_visit WHERE line_id = $1 AND arrived_at >= $2 AND arrived_at < $3 \
-                 AND released_at IS NOT NULL",
-            )
-            .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
-            .fetch_all(&mut *c)
-            .await
-        })
-        .map_err(crate::StoreError::from_sqlx)
+        self.line_window(
+            "SELECT station_id, vin, arrived_at, released_at, first_pass, rework_count, \
+             CASE WHEN release_kind = 'override' THEN override_reason END AS override_reason \
+             FROM line_visit WHERE line_id = $1 AND arrived_at >= $2 AND arrived_at < $3 \
+             AND released_at IS NOT NULL",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
     }
 
     /// Assigned results (with joint and attempt) received in `[from_us, to_us)`, in
@@ -207,19 +415,50 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupResult>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupResult>(
-                "SELECT station_id, joint, COALESCE(attempt, 1) AS attempt, torque_cnm, ok, torque_ok, angle_ok, at_us \
-                 FROM line_result WHERE line_id = $1 AND at_us >= $2 AND at_us < $3 AND joint IS NOT NULL \
-                 ORDER BY at_us, controller_id, tightening_id",
+        self.line_window(
+            "SELECT station_id, joint, COALESCE(attempt, 1) AS attempt, torque_cnm, ok, torque_ok, angle_ok, at_us \
+             FROM line_result WHERE line_id = $1 AND at_us >= $2 AND at_us < $3 AND joint IS NOT NULL \
+             ORDER BY at_us, controller_id, tightening_id",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
+    }
+
+    /// The hours touched by visits and results of a line written (inserted or
+    /// changed) after `seq_mark` — a visit's arrival hour, a result's receipt hour,
+    /// and the hour its VIN arrived at `last_station_id` — read in one statement
+    /// (one snapshot) with the highest sequence number among them.
+    pub async fn line_rollup_changes(
+        &mut self,
+        line_id: &str,
+        last_station_id: &str,
+        seq_mark: i64,
+    ) -> Result<RollupChanges> {
+        let rows: Vec<(i64, i64)> = with_conn!(self, c => {
+            sqlx::query_as(
+                "SELECT h, CAST(MAX(s) AS BIGINT) FROM ( \
+                   SELECT arrived_at - arrived_at % 3600000000 AS h, row_seq AS s FROM line_visit \
+                   WHERE line_id = $1 AND row_seq > $3 \
+                   UNION ALL SELECT at_us - at_us % 3600000000 AS h, row_seq AS s FROM line_result \
+                   WHERE line_id = $1 AND row_seq > $3 \
+                   UNION ALL SELECT l.arrived_at - l.arrived_at % 3600000000 AS h, CAST(0 AS BIGINT) AS s \
+                   FROM line_visit l WHERE l.line_id = $1 AND l.station_id = $2 AND l.vin IN ( \
+                     SELECT v.vin FROM line_visit v WHERE v.line_id = $1 AND v.row_seq > $3) \
+                 ) x GROUP BY h ORDER BY h",
             )
             .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
+            .bind(last_station_id)
+            .bind(seq_mark)
             .fetch_all(&mut *c)
             .await
         })
-        .map_err(crate::StoreError::from_sqlx)
+        .map_err(crate::StoreError::from_sqlx)?;
+        Ok(RollupChanges {
+            max_seq: rows.iter().map(|r| r.1).max().filter(|m| *m > seq_mark),
+            hours: rows.into_iter().map(|r| r.0).collect(),
+        })
     }
 
     /// Vehicles released at `last_station_id` after arriving there in `[from_us, to_us)`:
@@ -305,11 +544,11 @@ impl Db {
         Ok(r.0.zip(r.1))
     }
 
-    /// The catch-up state of a line: `(recompute_from_us, subgroup_n)`.
-    pub async fn line_rollup_state(&mut self, line_id: &str) -> Result<Option<(i64, i64)>> {
+    /// The catch-up state of a line: `(recompute_from_us, subgroup_n, seq_mark)`.
+    pub async fn line_rollup_state(&mut self, line_id: &str) -> Result<Option<(i64, i64, i64)>> {
         with_conn!(self, c => {
             sqlx::query_as(
-                "SELECT recompute_from_us, subgroup_n FROM line_rollup_state WHERE line_id = $1",
+                "SELECT recompute_from_us, subgroup_n, seq_mark FROM line_rollup_state WHERE line_id = $1",
             )
             .bind(line_id)
             .fetch_optional(&mut *c)
@@ -330,24 +569,27 @@ impl Db {
         Ok(r.map(|x| x.0))
     }
 
-    /// Sets the catch-up state of a line.
+    /// Sets the catch-up state of a line (`recompute_from_us`: where the last run
+    /// started; `seq_mark`: every row up to it is in the rollups).
     pub async fn set_line_rollup_state(
         &mut self,
         line_id: &str,
         recompute_from_us: i64,
         subgroup_n: i64,
+        seq_mark: i64,
         now: i64,
     ) -> Result<()> {
         with_conn!(self, c => {
             sqlx::query(
-                "INSERT INTO line_rollup_state (line_id, recompute_from_us, subgroup_n, updated_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (line_id) DO UPDATE SET \
+                "INSERT INTO line_rollup_state (line_id, recompute_from_us, subgroup_n, seq_mark, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (line_id) DO UPDATE SET \
                  recompute_from_us = excluded.recompute_from_us, subgroup_n = excluded.subgroup_n, \
-                 updated_at = excluded.updated_at",
+                 seq_mark = excluded.seq_mark, updated_at = excluded.updated_at",
             )
             .bind(line_id)
             .bind(recompute_from_us)
             .bind(subgroup_n)
+            .bind(seq_mark)
             .bind(now)
             .execute(&mut *c)
             .await
@@ -380,87 +622,11 @@ impl Db {
             })
             .map_err(crate::StoreError::from_sqlx)?;
         }
-        let b = self.backend();
-        for chunk in rows.hours.chunks(400) {
-            let sql = format!(
-                "INSERT INTO line_rollup_hour (line_id, hour_us, station_id, visits, first_pass, rework, overrides, \
-                 cycle_sum_ms, cycle_min_ms, cycle_max_ms, cycle_hist) VALUES {}",
-                b.values_tuples(chunk.len(), 11)
-            );
-            with_conn!(self, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(line_id).bind(r.hour_us).bind(r.station_id.as_str()).bind(r.visits)
-                        .bind(r.first_pass).bind(r.rework).bind(r.overrides).bind(r.cycle_sum_ms)
-                        .bind(r.cycle_min_ms).bind(r.cycle_max_ms).bind(r.cycle_hist.as_str());
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })
-            .map_err(crate::StoreError::from_sqlx)?;
-        }
-        for chunk in rows.vehicles.chunks(400) {
-            let sql = format!(
-                "INSERT INTO line_rollup_vehicle_hour (line_id, hour_us, vehicles, first_pass) VALUES {}",
-                b.values_tuples(chunk.len(), 4)
-            );
-            with_conn!(self, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(line_id).bind(r.hour_us).bind(r.vehicles).bind(r.first_pass);
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })
-            .map_err(crate::StoreError::from_sqlx)?;
-        }
-        for chunk in rows.reasons.chunks(400) {
-            let sql = format!(
-                "INSERT INTO line_rollup_reason (line_id, hour_us, station_id, reason, n) VALUES {}",
-                b.values_tuples(chunk.len(), 5)
-            );
-            with_conn!(self, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(line_id).bind(r.hour_us).bind(r.station_id.as_str()).bind(r.reason.as_str()).bind(r.n);
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })
-            .map_err(crate::StoreError::from_sqlx)?;
-        }
-        for chunk in rows.joints.chunks(300) {
-            let sql = format!(
-                "INSERT INTO line_rollup_joint_hour (line_id, hour_us, station_id, joint, results, ok, first_ok, \
-                 first_attempts, torque_sum, torque_min, torque_max, sg_count, sg_values, sg_sum, sg_range_sum) VALUES {}",
-                b.values_tuples(chunk.len(), 15)
-            );
-            with_conn!(self, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(line_id).bind(r.hour_us).bind(r.station_id.as_str()).bind(r.joint.as_str())
-                        .bind(r.results).bind(r.ok).bind(r.first_ok).bind(r.first_attempts).bind(r.torque_sum)
-                        .bind(r.torque_min).bind(r.torque_max).bind(r.sg_count).bind(r.sg_values)
-                        .bind(r.sg_sum).bind(r.sg_range_sum);
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })
-            .map_err(crate::StoreError::from_sqlx)?;
-        }
-        for chunk in rows.subgroups.chunks(400) {
-            let sql = format!(
-                "INSERT INTO line_rollup_subgroup (line_id, station_id, joint, hour_us, seq, n, sum_cnm, min_cnm, \
-                 max_cnm, last_at_us) VALUES {}",
-                b.values_tuples(chunk.len(), 10)
-            );
-            with_conn!(self, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(line_id).bind(r.station_id.as_str()).bind(r.joint.as_str()).bind(r.hour_us)
-                        .bind(r.seq).bind(r.n).bind(r.sum_cnm).bind(r.min_cnm).bind(r.max_cnm).bind(r.last_at_us);
-                }
-                q.execute(&mut *c).await.map(|r| r.rows_affected())
-            })
-            .map_err(crate::StoreError::from_sqlx)?;
-        }
-        Ok(())
+        self.insert_rollup(line_id, &rows.hours).await?;
+        self.insert_rollup(line_id, &rows.vehicles).await?;
+        self.insert_rollup(line_id, &rows.reasons).await?;
+        self.insert_rollup(line_id, &rows.joints).await?;
+        self.insert_rollup(line_id, &rows.subgroups).await
     }
 
     /// Station hours of a line in `[from_us, to_us)`.
@@ -470,19 +636,15 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupHourRow>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupHourRow>(
-                "SELECT hour_us, station_id, visits, first_pass, rework, overrides, cycle_sum_ms, cycle_min_ms, \
-                 cycle_max_ms, cycle_hist FROM line_rollup_hour \
-                 WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3",
-            )
-            .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
-            .fetch_all(&mut *c)
-            .await
-        })
-        .map_err(crate::StoreError::from_sqlx)
+        self.line_window(
+            "SELECT hour_us, station_id, visits, first_pass, rework, overrides, cycle_sum_ms, cycle_min_ms, \
+             cycle_max_ms, cycle_hist FROM line_rollup_hour \
+             WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
     }
 
     /// Vehicle hours of a line in `[from_us, to_us)`, in order.
@@ -492,18 +654,14 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupVehicleRow>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupVehicleRow>(
-                "SELECT hour_us, vehicles, first_pass FROM line_rollup_vehicle_hour \
-                 WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 ORDER BY hour_us",
-            )
-            .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
-            .fetch_all(&mut *c)
-            .await
-        })
-        .map_err(crate::StoreError::from_sqlx)
+        self.line_window(
+            "SELECT hour_us, vehicles, first_pass FROM line_rollup_vehicle_hour \
+             WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 ORDER BY hour_us",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
     }
 
     /// Reasons of a line in `[from_us, to_us)` summed per station and reason.
@@ -513,18 +671,14 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupReasonRow>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupReasonRow>(
-                "SELECT CAST(0 AS BIGINT) AS hour_us, station_id, reason, CAST(SUM(n) AS BIGINT) AS n FROM line_rollup_reason \
-                 WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 GROUP BY station_id, reason",
-            )
-            .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
-            .fetch_all(&mut *c)
-            .await
-        })
-        .map_err(crate::StoreError::from_sqlx)
+        self.line_window(
+            "SELECT CAST(0 AS BIGINT) AS hour_us, station_id, reason, CAST(SUM(n) AS BIGINT) AS n FROM line_rollup_reason \
+             WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 GROUP BY station_id, reason",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
     }
 
     /// Joint figures of a line in `[from_us, to_us)` summed per station and joint.
@@ -534,24 +688,20 @@ impl Db {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<RollupJointRow>> {
-        with_conn!(self, c => {
-            sqlx::query_as::<_, RollupJointRow>(
-                "SELECT CAST(0 AS BIGINT) AS hour_us, station_id, joint, CAST(SUM(results) AS BIGINT) AS results, \
-                 CAST(SUM(ok) AS BIGINT) AS ok, CAST(SUM(first_ok) AS BIGINT) AS first_ok, \
-                 CAST(SUM(first_attempts) AS BIGINT) AS first_attempts, CAST(SUM(torque_sum) AS BIGINT) AS torque_sum, \
-                 CAST(MIN(torque_min) AS BIGINT) AS torque_min, CAST(MAX(torque_max) AS BIGINT) AS torque_max, \
-                 CAST(SUM(sg_count) AS BIGINT) AS sg_count, CAST(SUM(sg_values) AS BIGINT) AS sg_values, \
-                 CAST(SUM(sg_sum) AS BIGINT) AS sg_sum, CAST(SUM(sg_range_sum) AS BIGINT) AS sg_range_sum \
-                 FROM line_rollup_joint_hour WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 \
-                 GROUP BY station_id, joint",
-            )
-            .bind(line_id)
-            .bind(from_us)
-            .bind(to_us)
-            .fetch_all(&mut *c)
-            .await
-        })
-        .map_err(crate::StoreError::from_sqlx)
+        self.line_window(
+            "SELECT CAST(0 AS BIGINT) AS hour_us, station_id, joint, CAST(SUM(results) AS BIGINT) AS results, \
+             CAST(SUM(ok) AS BIGINT) AS ok, CAST(SUM(first_ok) AS BIGINT) AS first_ok, \
+             CAST(SUM(first_attempts) AS BIGINT) AS first_attempts, CAST(SUM(torque_sum) AS BIGINT) AS torque_sum, \
+             CAST(MIN(torque_min) AS BIGINT) AS torque_min, CAST(MAX(torque_max) AS BIGINT) AS torque_max, \
+             CAST(SUM(sg_count) AS BIGINT) AS sg_count, CAST(SUM(sg_values) AS BIGINT) AS sg_values, \
+             CAST(SUM(sg_sum) AS BIGINT) AS sg_sum, CAST(SUM(sg_range_sum) AS BIGINT) AS sg_range_sum \
+             FROM line_rollup_joint_hour WHERE line_id = $1 AND hour_us >= $2 AND hour_us < $3 \
+             GROUP BY station_id, joint",
+            line_id,
+            from_us,
+            to_us,
+        )
+        .await
     }
 
     /// SPC subgroups of one joint in `[from_us, to_us)`, in order, at most the last `limit`.

@@ -15,6 +15,7 @@ pub mod ip;
 pub mod ladder;
 pub mod ledger;
 pub mod line;
+pub mod line_batch;
 pub mod line_rollup;
 pub mod matchmaking;
 pub mod mm_import;
@@ -59,9 +60,10 @@ pub use ip::IpRecordRow;
 pub use ladder::{LadderCurrent, LadderInput, LadderRun, PoolFilter, PoolMove, PoolRow, TargetRow};
 pub use ledger::{LedgerAccount, LedgerTxRecord, NewLedgerTx, StatementLine};
 pub use line::{LineBatch, LineSummary, OverrideRecord};
+pub use line_batch::BatchRecord;
 pub use line_rollup::{
-    RollupHourRow, RollupJointRow, RollupReasonRow, RollupResult, RollupRows, RollupSubgroupRow,
-    RollupVehicleRow, RollupVisit,
+    RollupChanges, RollupHourRow, RollupJointRow, RollupReasonRow, RollupResult, RollupRows,
+    RollupSubgroupRow, RollupVehicleRow, RollupVisit,
 };
 pub use matchmaking::{MatchFilter, Stored, StoredNeed};
 pub use mm_session::{

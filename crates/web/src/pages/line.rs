@@ -1,7 +1,9 @@
 //! 装配线 pages: the lines of the actor's firm, a line's configuration, the live
 //! view (server-sent events), the VIN trace and the analytics with ECharts and a
-//! "查看数据" table under each chart, plus the xlsx export.
+//! "查看数据" table under each chart, plus the xlsx export; the configuration
+//! editor (docs/line-config.md) and the batches (批次) of trial production.
 
+use super::line_edit::*;
 use super::{Layout, render};
 use crate::AppState;
 use crate::error::PageError;
@@ -12,11 +14,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use kechuang_app::AppError;
 use kechuang_app::ops::line::analytics::{LineAnalytics, Period};
 use kechuang_app::ops::line::views::{LineItem, LiveSnapshot, VinTrace};
 use kechuang_core::line::LineSpec;
+use kechuang_core::role::Role;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -25,6 +28,7 @@ use std::time::Duration;
 struct ListPage {
     layout: Layout,
     lines: Vec<LineItem>,
+    can_create: bool,
 }
 
 #[derive(Template)]
@@ -33,6 +37,7 @@ struct ConfigPage {
     layout: Layout,
     line: LineSpec,
     status: String,
+    can_edit: bool,
 }
 
 #[derive(Template)]
@@ -75,6 +80,7 @@ pub(crate) struct AnalyticsQuery {
     pub from: String,
     pub to: String,
     pub spc: String,
+    pub batch: String,
 }
 
 impl AnalyticsQuery {
@@ -102,13 +108,14 @@ impl AnalyticsQuery {
                 .collect::<String>()
         };
         format!(
-            "period={}&date={}&shift={}&from={}&to={}&spc={}",
+            "period={}&date={}&shift={}&from={}&to={}&spc={}&batch={}",
             enc(&self.period),
             enc(&self.date),
             enc(&self.shift),
             enc(&self.from),
             enc(&self.to),
-            enc(&self.spc)
+            enc(&self.spc),
+            enc(&self.batch)
         )
     }
 }
@@ -121,6 +128,7 @@ async fn list(
     Ok(Html(render(&ListPage {
         layout: Layout::new(&s, Some(&session), "lines"),
         lines,
+        can_create: matches!(session.actor.role, Role::BureauAdmin | Role::LineEngineer),
     })))
 }
 
@@ -133,6 +141,7 @@ async fn config(
     Ok(Html(render(&ConfigPage {
         layout: Layout::new(&s, Some(&session), "lines"),
         status: line.status.label().to_string(),
+        can_edit: can_edit(&session.actor, &line.org_id),
         line,
     })))
 }
@@ -244,7 +253,7 @@ async fn trace(
     })))
 }
 
-async fn with_default(
+pub(crate) async fn with_default(
     s: &AppState,
     actor: &kechuang_app::Actor,
     code: &str,
@@ -274,12 +283,18 @@ async fn analytics(
     Query(q): Query<AnalyticsQuery>,
 ) -> Result<Html<String>, PageError> {
     let q = with_default(&s, &session.actor, &code, q).await?;
-    let period = q.parse()?;
     let spc = (!q.spc.is_empty()).then_some(q.spc.as_str());
-    let a = s
-        .app
-        .line_analytics(&session.actor, &code, period, spc)
-        .await?;
+    let a = if q.batch.is_empty() {
+        let period = q.parse()?;
+        s.app
+            .line_analytics(&session.actor, &code, period, spc)
+            .await?
+    } else {
+        s.app
+            .line_batch_analytics(&session.actor, &code, &q.batch, spc)
+            .await?
+            .analytics
+    };
     let chart_json = serde_json::to_string(&a)
         .unwrap_or_default()
         .replace("</", "<\\/");
@@ -300,12 +315,17 @@ async fn analytics_xlsx(
     Query(q): Query<AnalyticsQuery>,
 ) -> Result<Response, PageError> {
     let q = with_default(&s, &session.actor, &code, q).await?;
-    let period = q.parse()?;
     let spc = (!q.spc.is_empty()).then_some(q.spc.as_str());
-    let bytes = s
-        .app
-        .line_analytics_xlsx(&session.actor, &code, period, spc)
-        .await?;
+    let bytes = if q.batch.is_empty() {
+        let period = q.parse()?;
+        s.app
+            .line_analytics_xlsx(&session.actor, &code, period, spc)
+            .await?
+    } else {
+        s.app
+            .line_batch_xlsx(&session.actor, &code, &q.batch, spc)
+            .await?
+    };
     Ok((
         [
             (
@@ -325,6 +345,10 @@ async fn analytics_xlsx(
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/lines", get(list))
+        .route("/lines/new", get(new_line).post(create_line))
+        .route("/lines/{code}/edit", get(edit).post(save))
+        .route("/lines/{code}/batches", get(batches).post(create_batch))
+        .route("/lines/{code}/batches/{batch}/close", post(close_batch))
         .route("/lines/{code}", get(config))
         .route("/lines/{code}/live", get(live))
         .route("/lines/{code}/live/events", get(live_events))

@@ -9,6 +9,7 @@ pub(crate) mod filings;
 pub(crate) mod io;
 pub(crate) mod ladder;
 pub(crate) mod ledger;
+pub(crate) mod line;
 pub(crate) mod map;
 pub(crate) mod matchmaking;
 pub(crate) mod mm_import;
@@ -44,6 +45,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(subsidy::router())
         .merge(map::router())
         .merge(portal::router())
+        .merge(line::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::openapi_json),

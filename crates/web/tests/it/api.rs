@@ -456,6 +456,18 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/talent/demands/{id}"),
     ("PUT", "/api/v1/talent/records/{id}"),
     ("DELETE", "/api/v1/talent/records/{id}"),
+    // The assembly line (routes/line.rs).
+    ("GET", "/api/v1/lines"),
+    ("POST", "/api/v1/lines"),
+    ("GET", "/api/v1/lines/{id}"),
+    ("PUT", "/api/v1/lines/{id}"),
+    ("GET", "/api/v1/lines/{id}/trace"),
+    ("GET", "/api/v1/lines/{id}/visits"),
+    ("GET", "/api/v1/lines/{id}/analytics"),
+    ("GET", "/api/v1/lines/{id}/batches"),
+    ("POST", "/api/v1/lines/{id}/batches"),
+    ("GET", "/api/v1/line-batches/{id}"),
+    ("POST", "/api/v1/line-batches/{id}/close"),
 ];
 
 #[tokio::test]

@@ -3,9 +3,10 @@
 //! from them, the VIN trace and the xlsx export for trial production.
 //!
 //! The catch-up recomputes whole hours from the raw visits and results (it never
-//! changes them): every hour from the line's `recompute_from` mark (the earliest visit
-//! still open, or the previous run minus [`LAG_US`]) up to now. Each recomputed hour
-//! equals a direct count over its raw rows, so re-running is harmless.
+//! changes them): every hour touched by a row written (inserted or changed) since
+//! the line's sequence mark (`row_seq`, migration 0020, in commit order per line),
+//! so a row written late with an old timestamp is never missed. Each recomputed
+//! hour equals a direct count over its raw rows, so re-running is harmless.
 
 use crate::{Actor, App, AppError, AppResult};
 use chrono::{NaiveDate, NaiveTime};
@@ -23,8 +24,6 @@ use std::collections::{BTreeMap, HashMap};
 
 /// One hour in µs.
 pub const HOUR_US: i64 = 3_600_000_000;
-/// Rows newer than this are recomputed again at the next run (late writes).
-pub const LAG_US: i64 = 10 * 60 * 1_000_000;
 /// Default SPC subgroup size.
 pub const DEFAULT_SUBGROUP_N: i64 = 5;
 /// The catch-up is skipped by reads when it ran less than this long ago.
@@ -71,6 +70,8 @@ pub enum Period {
     Day(NaiveDate),
     /// Whole days from..=to.
     Range(NaiveDate, NaiveDate),
+    /// Whole hours `[from, to)` in unix µs (a batch's window).
+    Window(i64, i64),
 }
 
 impl Period {
@@ -127,6 +128,7 @@ impl Period {
             Self::Shift(d, false) => (china_us(d, h(20)), china_us(d, h(20)) + 12 * HOUR_US),
             Self::Day(d) => (china_us(d, h(0)), china_us(d, h(0)) + 24 * HOUR_US),
             Self::Range(f, t) => (china_us(f, h(0)), china_us(t, h(0)) + 24 * HOUR_US),
+            Self::Window(f, t) => (f, t),
         }
     }
 
@@ -137,6 +139,11 @@ impl Period {
             Self::Shift(d, false) => format!("{d} 夜班（20:00–次日08:00）"),
             Self::Day(d) => format!("{d} 全天"),
             Self::Range(f, t) => format!("{f} 至 {t}"),
+            Self::Window(f, t) => format!(
+                "{} 至 {}",
+                kechuang_core::date::china_datetime_of(f),
+                kechuang_core::date::china_datetime_of(t)
+            ),
         }
     }
 }
@@ -303,67 +310,99 @@ pub struct CatchUp {
 }
 
 impl App {
-    /// Brings the rollups of one line up to date (see the module documentation).
-    /// With `force_from`, every hour from that instant on is recomputed.
+    /// Recomputes the rollup hours `[h, to)` of a line in one transaction.
+    async fn line_rollup_window(
+        &self,
+        line: &LineSpec,
+        last: &str,
+        h: i64,
+        to: i64,
+        n: i64,
+        report: &mut CatchUp,
+    ) -> AppResult<bool> {
+        let mut db = self.store.begin().await?;
+        let visits = db.line_rollup_visits(&line.id, h, to).await?;
+        let results = db.line_rollup_results(&line.id, h, to).await?;
+        let vehicles = db.line_rollup_vehicles(&line.id, last, h, to).await?;
+        let rows = rollup_rows(&visits, &results, &vehicles, n as usize);
+        db.replace_line_rollup(&line.id, h, to, &rows).await?;
+        db.commit().await?;
+        report.hours += (to - h) / HOUR_US;
+        report.visits += visits.len();
+        report.results += results.len();
+        Ok(visits.is_empty() && results.is_empty())
+    }
+
+    /// Brings the rollups of one line up to date (see the module documentation):
+    /// recomputes every hour touched by a visit or result written since the line's
+    /// sequence mark. With `force_from`, every hour from that instant on is
+    /// recomputed as well.
     pub async fn line_rollup_catch_up(
         &self,
         line: &LineSpec,
         force_from: Option<i64>,
     ) -> AppResult<CatchUp> {
         let now = self.now();
-        let mut db = self.store.read().await?;
-        let state = db.line_rollup_state(&line.id).await?;
-        let n = state.map_or(DEFAULT_SUBGROUP_N, |s| s.1);
-        let from = match (force_from, state) {
-            (Some(f), _) => Some(f),
-            (None, Some((f, _))) => Some(f),
-            (None, None) => db.line_visit_span(&line.id).await?.map(|s| s.0),
-        };
-        // nothing before the first visit; an instant before it starts there
-        let span = db.line_visit_span(&line.id).await?;
-        drop(db);
-        let from = from.map(|f| span.map_or(f, |(first, _)| f.max(hour_of(first))));
-        let mut report = CatchUp {
-            hours: 0,
-            visits: 0,
-            results: 0,
-        };
-        let Some(from) = from else {
-            return Ok(report);
-        };
         let last = line
             .stations
             .last()
             .map(|s| s.id.clone())
             .unwrap_or_default();
+        let mut db = self.store.read().await?;
+        let state = db.line_rollup_state(&line.id).await?;
+        let n = state.map_or(DEFAULT_SUBGROUP_N, |s| s.1);
+        let mark = state.map_or(0, |s| s.2);
+        let changes = db.line_rollup_changes(&line.id, &last, mark).await?;
+        let span = db.line_visit_span(&line.id).await?;
+        drop(db);
+        let mut report = CatchUp {
+            hours: 0,
+            visits: 0,
+            results: 0,
+        };
         let end = hour_of(now) + HOUR_US;
-        let mut h = hour_of(from);
-        while h < end {
-            let to = (h + 24 * HOUR_US).min(end);
-            let mut db = self.store.begin().await?;
-            let visits = db.line_rollup_visits(&line.id, h, to).await?;
-            let results = db.line_rollup_results(&line.id, h, to).await?;
-            let vehicles = db.line_rollup_vehicles(&line.id, &last, h, to).await?;
-            let rows = rollup_rows(&visits, &results, &vehicles, n as usize);
-            db.replace_line_rollup(&line.id, h, to, &rows).await?;
-            db.commit().await?;
-            report.hours += (to - h) / HOUR_US;
-            report.visits += visits.len();
-            report.results += results.len();
-            h = to;
-            if visits.is_empty() && results.is_empty() {
-                // an idle stretch: go straight to the next arrival (its results follow it)
-                let mut db = self.store.read().await?;
-                h = match db.line_next_arrival(&line.id, to).await? {
-                    Some(next) => hour_of(next).max(to),
-                    None => end,
-                };
+        let mut first = None;
+        // the changed hours, in runs of consecutive hours of at most a day
+        let mut hours = changes.hours.iter().copied().peekable();
+        while let Some(h) = hours.next() {
+            let mut to = h + HOUR_US;
+            while to - h < 24 * HOUR_US && hours.peek() == Some(&to) {
+                hours.next();
+                to += HOUR_US;
+            }
+            first = Some(first.map_or(h, |f: i64| f.min(h)));
+            self.line_rollup_window(line, &last, h, to, n, &mut report)
+                .await?;
+        }
+        // a forced recompute: every hour from the instant (not before the first visit)
+        if let (Some(f), Some((first_visit, _))) = (force_from, span) {
+            let mut h = hour_of(f.max(first_visit));
+            first = Some(first.map_or(h, |x: i64| x.min(h)));
+            while h < end {
+                let to = (h + 24 * HOUR_US).min(end);
+                let idle = self
+                    .line_rollup_window(line, &last, h, to, n, &mut report)
+                    .await?;
+                h = to;
+                if idle {
+                    // an idle stretch: go straight to the next arrival (its results follow it)
+                    let mut db = self.store.read().await?;
+                    h = match db.line_next_arrival(&line.id, to).await? {
+                        Some(next) => hour_of(next).max(to),
+                        None => end,
+                    };
+                }
             }
         }
         let mut db = self.store.begin().await?;
-        let open = db.line_open_visit_since(&line.id).await?;
-        let next = open.map_or(now - LAG_US, |o| o.min(now - LAG_US));
-        db.set_line_rollup_state(&line.id, next, n, now).await?;
+        db.set_line_rollup_state(
+            &line.id,
+            first.unwrap_or(now),
+            n,
+            changes.max_seq.unwrap_or(mark),
+            now,
+        )
+        .await?;
         db.commit().await?;
         Ok(report)
     }

@@ -5,6 +5,8 @@
 //! persistence (a result is acknowledged to its controller only once stored).
 
 pub mod analytics;
+pub mod batch;
+pub mod config;
 pub mod export;
 pub mod recorded;
 pub mod runner;
