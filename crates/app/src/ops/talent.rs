@@ -162,6 +162,10 @@ pub async fn update_demand(
     id: &str,
     input: &DemandInput,
 ) -> AppResult<TalentDemandRow> {
+    // Who may edit comes before what was sent: a stranger learns nothing from
+    // the validation errors.
+    let mut tx = app.store.begin().await?;
+    editable_demand(&mut tx, actor, id).await?;
     let d = talent::demand(
         &input.title,
         &input.field,
@@ -170,8 +174,6 @@ pub async fn update_demand(
         &input.description,
     )
     .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    editable_demand(&mut tx, actor, id).await?;
     tx.update_talent_demand(id, &d, app.now()).await?;
     tx.append_event(
         &actor.tag(),

@@ -61,7 +61,10 @@ async fn sqlite_and_postgres_schemas_match() {
     let Some(pg) = TestDb::postgres().await else {
         return;
     };
-    let a = sqlite_columns(&lite).await;
+    let mut a = sqlite_columns(&lite).await;
+    // SQLite has no sequences: migration 0020's counter row stands in for the
+    // PostgreSQL `SEQUENCE line_row_seq` (not a table, so not in the listing).
+    a.retain(|(table, ..)| table != "line_row_seq");
     let b = pg_columns(&pg).await;
     let only_sqlite: Vec<_> = a.difference(&b).collect();
     let only_pg: Vec<_> = b.difference(&a).collect();
@@ -74,11 +77,12 @@ async fn sqlite_and_postgres_schemas_match() {
         .iter()
         .map(|m| m.2)
         .collect::<String>();
-    let declared: BTreeSet<String> = sql
+    let mut declared: BTreeSet<String> = sql
         .split("CONSTRAINT ")
         .skip(1)
         .filter_map(|s| s.split_whitespace().next().map(str::to_string))
         .collect();
+    declared.remove("line_row_seq_pkey");
     assert_eq!(declared, pg_constraints(&pg).await);
 }
 
