@@ -69,7 +69,12 @@ ensure_mosquitto() {
   if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
     echo "Mosquitto is not running: starting it"
     local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-    sudo_if "$bin" -d -p 1883 || "$bin" -d -p 1883
+    # TCP_NODELAY on the broker's sockets: with Nagle on, a pedal and its release
+    # answer wait for the peer's delayed ACK (40 ms); see docs/line.md.
+    local conf; conf=$(mktemp --suffix=.conf)
+    printf 'listener 1883 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n' > "$conf"
+    chmod 644 "$conf"
+    sudo_if "$bin" -d -c "$conf" || "$bin" -d -c "$conf"
     for _ in $(seq 1 30); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.2; done
   fi
 }

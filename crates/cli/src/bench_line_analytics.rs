@@ -126,9 +126,10 @@ pub(crate) async fn run(settings: &Settings, json_out: bool) -> anyhow::Result<V
         }
         let (p50, max) = p50_max(times);
         let (v, f) = fpy.unwrap_or_default();
+        let f = f.map_or_else(|| "—".to_string(), |f| format!("{f}%"));
         say(
             json_out,
-            format!("  分析 {name}：{v} 台，一次合格率 {f:?}%，p50 {p50} ms，max {max} ms"),
+            format!("  分析 {name}：{v} 台，一次合格率 {f}，p50 {p50} ms，max {max} ms"),
         );
         out.insert(
             name.into(),
