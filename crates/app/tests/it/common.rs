@@ -120,3 +120,31 @@ pub async fn mails_to(app: &App, addr: &str) -> Vec<(String, String)> {
         .map(|m| (m.subject, m.body))
         .collect()
 }
+
+/// Stores an above-scale enterprise named `name` (no town, no point) straight
+/// through the store, as the line tests need, and returns its id.
+pub async fn stored_enterprise(store: &Store, n: u32, name: String) -> OrgId {
+    let id = OrgId(kechuang_store::new_id());
+    let mut db = store.begin().await.unwrap();
+    db.insert_organisations(
+        &[(
+            id.clone(),
+            kechuang_core::org::Organisation {
+                kind: kechuang_core::org::OrgKind::Enterprise,
+                credit_code: CreditCode::parse(&code(n)).unwrap(),
+                name,
+                town: None,
+                cluster: None,
+                coordinates: None,
+                founded_on: None,
+                above_scale: true,
+                address: None,
+            },
+        )],
+        0,
+    )
+    .await
+    .unwrap();
+    db.commit().await.unwrap();
+    id
+}

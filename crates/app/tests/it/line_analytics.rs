@@ -6,38 +6,14 @@ use crate::common::*;
 use kechuang_app::demo::line as demo_line;
 use kechuang_app::ops::line::analytics::{HOUR_US, Period};
 use kechuang_app::{Actor, AppError};
-use kechuang_core::credit_code::CreditCode;
 use kechuang_core::ids::{OrgId, UserId};
-use kechuang_core::org::{OrgKind, Organisation};
 use kechuang_core::role::Role;
 use kechuang_store::Store;
 use kechuang_testkit::store_test;
 use std::collections::{BTreeMap, HashMap};
 
 async fn firm(store: &Store, n: u32) -> OrgId {
-    let id = OrgId(kechuang_store::new_id());
-    let mut db = store.begin().await.unwrap();
-    db.insert_organisations(
-        &[(
-            id.clone(),
-            Organisation {
-                kind: OrgKind::Enterprise,
-                credit_code: CreditCode::parse(&code(n)).unwrap(),
-                name: format!("摩托车测试{n}有限公司"),
-                town: None,
-                cluster: None,
-                coordinates: None,
-                founded_on: None,
-                above_scale: true,
-                address: None,
-            },
-        )],
-        0,
-    )
-    .await
-    .unwrap();
-    db.commit().await.unwrap();
-    id
+    stored_enterprise(store, n, format!("摩托车测试{n}有限公司")).await
 }
 
 fn engineer(org: &OrgId) -> Actor {

@@ -7,40 +7,16 @@ use kechuang_app::ops::line::analytics::{HOUR_US, Period};
 use kechuang_app::ops::line::batch::{NewBatch, close_batch, create_batch};
 use kechuang_app::ops::line::config::{error_zh, update_line_config};
 use kechuang_app::{Actor, AppError};
-use kechuang_core::credit_code::CreditCode;
 use kechuang_core::ids::{OrgId, UserId};
 use kechuang_core::line::{
     ControllerSpec, LineSpec, LineStatus, StationSpec, TaskSpec, TighteningRecord, VisitRecord,
 };
-use kechuang_core::org::{OrgKind, Organisation};
 use kechuang_core::role::Role;
 use kechuang_store::{LineBatch, Store};
 use kechuang_testkit::store_test;
 
 async fn firm(store: &Store, n: u32) -> OrgId {
-    let id = OrgId(kechuang_store::new_id());
-    let mut db = store.begin().await.unwrap();
-    db.insert_organisations(
-        &[(
-            id.clone(),
-            Organisation {
-                kind: OrgKind::Enterprise,
-                credit_code: CreditCode::parse(&code(n)).unwrap(),
-                name: format!("摩托车配置{n}有限公司"),
-                town: None,
-                cluster: None,
-                coordinates: None,
-                founded_on: None,
-                above_scale: true,
-                address: None,
-            },
-        )],
-        0,
-    )
-    .await
-    .unwrap();
-    db.commit().await.unwrap();
-    id
+    stored_enterprise(store, n, format!("摩托车配置{n}有限公司")).await
 }
 
 fn person(org: &OrgId, role: Role) -> Actor {

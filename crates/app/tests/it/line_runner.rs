@@ -6,10 +6,7 @@
 use crate::common::*;
 use kechuang_app::Actor;
 use kechuang_app::ops::line::runner::{RunnerConfig, start_line};
-use kechuang_core::credit_code::CreditCode;
-use kechuang_core::ids::OrgId;
 use kechuang_core::line::{ControllerSpec, LineSpec, LineStatus, StationSpec, TaskSpec};
-use kechuang_core::org::{OrgKind, Organisation};
 use kechuang_line::mqtt;
 use kechuang_line::sim::{Pset, SimConfig, SimHandle, Simulator};
 use kechuang_store::Store;
@@ -23,28 +20,7 @@ const VIN: &str = "LKC0042SM00000001";
 static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 async fn line_with_sim(store: &Store, n: u32) -> (LineSpec, SimHandle) {
-    let org = OrgId(kechuang_store::new_id());
-    let mut db = store.begin().await.unwrap();
-    db.insert_organisations(
-        &[(
-            org.clone(),
-            Organisation {
-                kind: OrgKind::Enterprise,
-                credit_code: CreditCode::parse(&code(n)).unwrap(),
-                name: format!("摩托车总装{n}有限公司"),
-                town: None,
-                cluster: None,
-                coordinates: None,
-                founded_on: None,
-                above_scale: true,
-                address: None,
-            },
-        )],
-        0,
-    )
-    .await
-    .unwrap();
-    db.commit().await.unwrap();
+    let org = stored_enterprise(store, n, format!("摩托车总装{n}有限公司")).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sim = Simulator::start(
         listener,

@@ -7,12 +7,10 @@
 use crate::common::*;
 use kechuang_app::Actor;
 use kechuang_app::ops::line::runner::{RunnerConfig, RunningLine, start_line};
-use kechuang_core::credit_code::CreditCode;
-use kechuang_core::ids::{OrgId, UserId};
+use kechuang_core::ids::UserId;
 use kechuang_core::line::{
     ControllerSpec, LineEventKind, LineSpec, LineStatus, StationSpec, TaskSpec,
 };
-use kechuang_core::org::{OrgKind, Organisation};
 use kechuang_core::role::Role;
 use kechuang_line::mqtt;
 use kechuang_line::sim::{Pset, SimConfig, SimHandle, Simulator};
@@ -31,28 +29,7 @@ async fn wait(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
 
 async fn setup(store: &Store, n: u32) -> (Actor, LineSpec, SimHandle) {
     let app = app(store);
-    let org = OrgId(kechuang_store::new_id());
-    let mut db = store.begin().await.unwrap();
-    db.insert_organisations(
-        &[(
-            org.clone(),
-            Organisation {
-                kind: OrgKind::Enterprise,
-                credit_code: CreditCode::parse(&code(n)).unwrap(),
-                name: format!("摩托车运行{n}有限公司"),
-                town: None,
-                cluster: None,
-                coordinates: None,
-                founded_on: None,
-                above_scale: true,
-                address: None,
-            },
-        )],
-        0,
-    )
-    .await
-    .unwrap();
-    db.commit().await.unwrap();
+    let org = stored_enterprise(store, n, format!("摩托车运行{n}有限公司")).await;
     let eng = Actor {
         user_id: Some(UserId("u-eng".into())),
         username: "eng".into(),
